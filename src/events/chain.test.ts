@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, GENESIS_HASH, hashEvent, type PendingEvent, sealEvent } from './chain.ts';
+
+const pending: PendingEvent = {
+  id: '01J0000000000000000000000A',
+  stream: 'central',
+  category: 'settings',
+  operation: 'update',
+  actor: { type: 'user', id: 'u1' },
+  target: null,
+  api: null,
+  request: { b: 1, a: [1, { d: 2, c: 3 }] },
+  response: null,
+  before: null,
+  after: null,
+  status: 'success',
+  httpStatus: 200,
+  ip: '203.0.113.7',
+  userAgent: null,
+  requestId: null,
+  idempotencyKey: null,
+  occurredAt: '2026-11-01T10:00:00.000Z',
+  receivedAt: '2026-11-01T10:00:00.100Z',
+};
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth so key order never changes the encoding', () => {
+    expect(canonicalJson({ b: 1, a: { d: 1, c: 2 } })).toBe('{"a":{"c":2,"d":1},"b":1}');
+    expect(canonicalJson({ a: { c: 2, d: 1 }, b: 1 })).toBe(canonicalJson({ b: 1, a: { d: 1, c: 2 } }));
+  });
+
+  it('drops undefined members and encodes undefined array items as null', () => {
+    expect(canonicalJson({ a: undefined, b: [undefined, 1] })).toBe('{"b":[null,1]}');
+  });
+});
+
+describe('sealEvent', () => {
+  it('chains each event to the previous hash', () => {
+    const first = sealEvent(pending, 'acme', 1, GENESIS_HASH);
+    const second = sealEvent({ ...pending, id: '01J0000000000000000000000B' }, 'acme', 2, first.hash);
+    expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(second.prevHash).toBe(first.hash);
+    expect(second.hash).not.toBe(first.hash);
+  });
+
+  it('changes the hash when any field changes', () => {
+    const sealed = sealEvent(pending, 'acme', 1, GENESIS_HASH);
+    const { hash, ...rest } = sealed;
+    expect(hashEvent(rest)).toBe(hash);
+    expect(hashEvent({ ...rest, ip: '203.0.113.8' })).not.toBe(hash);
+    expect(hashEvent({ ...rest, seq: 2 })).not.toBe(hash);
+    expect(hashEvent({ ...rest, accountId: 'other' })).not.toBe(hash);
+  });
+});

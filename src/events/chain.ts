@@ -1,0 +1,47 @@
+/**
+ * @module The per-account integrity chain. Each stored event carries `prevHash` (the previous
+ * event's hash, or {@link GENESIS_HASH} for the first) and `hash` = sha256 over a canonical encoding
+ * of the event, prevHash included — so altering, inserting or removing any event changes every hash
+ * after it.
+ */
+import { createHash } from 'node:crypto';
+import type { AuditEvent } from './schema.ts';
+
+/** The prevHash of an account's first event. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * Canonical JSON: object keys sorted, no whitespace, `undefined` members dropped. Two events with
+ * the same content always encode to the same bytes, whatever order a producer wrote the keys in.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    return JSON.stringify(value ?? null);
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** The hash of an event given its content (everything but `hash` itself). */
+export function hashEvent(event: Omit<AuditEvent, 'hash'>): string {
+  return createHash('sha256').update(canonicalJson(event)).digest('hex');
+}
+
+/** A validated, redacted event that the store has not yet sequenced. */
+export type PendingEvent = Omit<AuditEvent, 'seq' | 'accountId' | 'prevHash' | 'hash'>;
+
+/** Seals a pending event into the chain: assigns its place (`seq`) and both hashes. */
+export function sealEvent(
+  pending: PendingEvent,
+  accountId: string,
+  seq: number,
+  prevHash: string,
+): AuditEvent {
+  const unsealed: Omit<AuditEvent, 'hash'> = { ...pending, accountId, seq, prevHash };
+  return { ...unsealed, hash: hashEvent(unsealed) };
+}

@@ -1,0 +1,139 @@
+/**
+ * @module The storage contract. Every engine (SQLite, PostgreSQL) implements {@link Store}; the
+ * conformance suite (src/store/conformance.ts) proves an engine honours it. The store knows nothing
+ * of HTTP. Every event method takes the account id first and filters on it in SQL: no method can
+ * return another account's events.
+ */
+import type { AuditlogError } from '../errors.ts';
+import type { Stream } from '../events/catalog.ts';
+import type { PendingEvent } from '../events/chain.ts';
+import type { Actor, AuditEvent, EventStatus, EventSummary } from '../events/schema.ts';
+
+/** One account's events to append atomically (all or nothing). */
+export interface AppendBatch {
+  accountId: string;
+  events: PendingEvent[];
+}
+
+/** What an appended (or idempotently replayed) event got. */
+export interface AppendedEvent {
+  id: string;
+  seq: number;
+  /** True when the idempotency key matched an event stored earlier: nothing new was stored. */
+  duplicate: boolean;
+}
+
+/** The outcome of one batch: each batch commits or fails on its own. */
+export type AppendOutcome = { ok: true; events: AppendedEvent[] } | { ok: false; error: AuditlogError };
+
+/** A position in the newest-first order (occurredAt desc, id desc): the last row of a page. */
+export interface Keyset {
+  occurredAt: string;
+  id: string;
+}
+
+/** Filters of the list endpoint, already validated. Multi-valued filters match any of their values. */
+export interface EventQuery {
+  stream: Stream;
+  actorIds?: string[];
+  operations?: string[];
+  categories?: string[];
+  status?: EventStatus;
+  /** Inclusive lower bound on occurredAt (ISO 8601). */
+  from?: string;
+  /** Exclusive upper bound on occurredAt (ISO 8601). */
+  to?: string;
+  /** Exact asset path (target.path). */
+  targetPath?: string;
+  requestId?: string;
+  /** Free text, matched case-insensitively as a substring of api path, target (id, name, path) and actor (id, email, name). */
+  q?: string;
+  /** 1..200 */
+  limit: number;
+  /** Continue after this row. */
+  after?: Keyset;
+}
+
+export interface EventPage {
+  events: EventSummary[];
+  /** The last row's keyset when more rows may follow; null on the last page. */
+  next: Keyset | null;
+}
+
+/** Everything a store needs to know about accounts for retention and gating. */
+export interface Account {
+  id: string;
+  name: string;
+  plan: 'free' | 'enterprise';
+  auditLogsEnabled: boolean;
+  retentionDays: number;
+  createdAt: string;
+}
+
+export type AccountPatch = Partial<Pick<Account, 'name' | 'plan' | 'auditLogsEnabled' | 'retentionDays'>>;
+
+export type Scope = 'ingest' | 'read' | 'admin';
+
+/** A server API key. Only a sha256 of its secret is stored. */
+export interface ApiKeyRecord {
+  id: string;
+  accountId: string;
+  name: string;
+  scopes: Scope[];
+  /** hex sha256 of the secret part of the key */
+  secretHash: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface PurgeResult {
+  /** Rows deleted one by one (SQLite, or partial partitions in PostgreSQL). */
+  deletedEvents: number;
+  /** Whole monthly partitions dropped (PostgreSQL only). */
+  droppedPartitions: string[];
+}
+
+export interface EventStore {
+  /**
+   * Appends several batches in one durable transaction (group commit). Each batch is atomic on its
+   * own: a failing batch leaves no row behind and does not fail the others. Assigns seq, prevHash
+   * and hash per account. An event whose idempotencyKey the account has already used is not stored
+   * again: the earlier event's id and seq come back with `duplicate: true`. Resolves only after the
+   * transaction is durable on disk.
+   */
+  appendBatches(batches: AppendBatch[]): Promise<AppendOutcome[]>;
+  /** Newest first (occurredAt desc, id desc), keyset-paginated. */
+  list(accountId: string, query: EventQuery): Promise<EventPage>;
+  /** The whole event, payloads included; null when unknown or another account's. */
+  get(accountId: string, id: string): Promise<AuditEvent | null>;
+  /** Distinct actors of the account in a stream, with their latest known email/name, sorted by id. */
+  actors(accountId: string, stream: Stream): Promise<Actor[]>;
+  /** The account's last seq and hash (0 and GENESIS_HASH before its first event). */
+  head(accountId: string): Promise<{ seq: number; hash: string }>;
+  /**
+   * Removes events older than each account's retentionDays as of `now`, in bounded batches so
+   * writers are never blocked for long. The only code path that deletes events.
+   */
+  purgeExpired(now: Date, options?: { batchSize?: number }): Promise<PurgeResult>;
+}
+
+export interface AccountStore {
+  create(account: Omit<Account, 'createdAt'> & { createdAt?: string }): Promise<Account>;
+  get(id: string): Promise<Account | null>;
+  update(id: string, patch: AccountPatch): Promise<Account | null>;
+  list(): Promise<Account[]>;
+  createKey(record: ApiKeyRecord): Promise<void>;
+  getKey(id: string): Promise<ApiKeyRecord | null>;
+  listKeys(accountId: string): Promise<ApiKeyRecord[]>;
+  revokeKey(id: string, at: string): Promise<boolean>;
+}
+
+/** A storage engine: events and accounts in one database, with its migrations. */
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  readonly events: EventStore;
+  readonly accounts: AccountStore;
+  /** Applies the numbered migrations not yet applied. Idempotent. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
