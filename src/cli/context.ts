@@ -1,0 +1,31 @@
+/**
+ * @module What every CLI command needs: the validated configuration (environment plus command-line
+ * overrides) and a store opened on it, closed again however the command ends.
+ */
+import { type Config, loadConfig } from '../config.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/types.ts';
+
+/** Options every command accepts, mapped onto the configuration. */
+export interface GlobalOptions {
+  databaseUrl?: string;
+}
+
+/** Loads the configuration with command-line overrides applied on top of the environment. */
+export function configFrom(options: GlobalOptions & Partial<Config>): Config {
+  const overrides: Partial<Config> = {};
+  if (options.databaseUrl) overrides.databaseUrl = options.databaseUrl;
+  if (options.port !== undefined) overrides.port = options.port;
+  if (options.host !== undefined) overrides.host = options.host;
+  return loadConfig(process.env, overrides);
+}
+
+/** Opens the store (migrations applied), runs `work`, and always closes the store. */
+export async function withStore<T>(config: Config, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(config.databaseUrl);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
