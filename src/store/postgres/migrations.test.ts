@@ -1,0 +1,90 @@
+/**
+ * @module Migrations apply once: a second migrate() changes nothing, and two servers migrating a
+ * fresh database at the same moment both succeed with every step recorded once.
+ */
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.ts';
+import { createPostgresStore } from './index.ts';
+import { MIGRATIONS, runMigrations } from './migrations.ts';
+
+const databases: TestDatabase[] = [];
+
+async function freshDatabase(): Promise<string> {
+  const database = await createTestDatabase();
+  databases.push(database);
+  return database.url;
+}
+
+async function recorded(url: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: number }>(
+      'SELECT version FROM schema_migrations ORDER BY 1',
+    );
+    return rows.map((r) => r.version);
+  } finally {
+    await client.end();
+  }
+}
+
+afterEach(async () => {
+  await Promise.all(databases.splice(0).map((d) => d.drop()));
+});
+
+describe('migrations', () => {
+  it('are numbered without gaps from 1', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  });
+
+  it('apply once; a second migrate() is a no-op', async () => {
+    const url = await freshDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    try {
+      expect(await runMigrations(pool)).toEqual(MIGRATIONS.map((m) => m.version));
+      expect(await runMigrations(pool)).toEqual([]);
+    } finally {
+      await pool.end();
+    }
+    const store = createPostgresStore({ connectionString: url });
+    try {
+      await store.migrate();
+      await store.migrate();
+    } finally {
+      await store.close();
+    }
+    expect(await recorded(url)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  it('are safe when two servers migrate a fresh database concurrently', async () => {
+    const url = await freshDatabase();
+    const stores = [0, 1, 2].map(() => createPostgresStore({ connectionString: url, poolSize: 2 }));
+    try {
+      await Promise.all(stores.map((s) => s.migrate()));
+      expect(await recorded(url)).toEqual(MIGRATIONS.map((m) => m.version));
+      const [outcome] = await stores[1]!.events.appendBatches([{ accountId: 'acc_after_race', events: [] }]);
+      expect(outcome).toEqual({ ok: true, events: [] });
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('roll back entirely when a step fails, leaving nothing half-applied', async () => {
+    const url = await freshDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      const broken = [
+        ...MIGRATIONS,
+        { version: MIGRATIONS.length + 1, name: 'broken', sql: 'SELECT * FROM nowhere' },
+      ];
+      await expect(runMigrations(pool, broken)).rejects.toThrow(/nowhere/);
+      const { rows } = await pool.query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_class WHERE relname IN ('events', 'schema_migrations')",
+      );
+      expect(Number(rows[0]!.n)).toBe(0);
+    } finally {
+      await pool.end();
+    }
+  });
+});
