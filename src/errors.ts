@@ -21,6 +21,7 @@ const definitions = {
   BODY_MALFORMED: { status: 400, title: 'The request body is not valid JSON' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
   QUERY_INVALID: { status: 400, title: 'A query parameter is invalid' },
+  BAD_REQUEST: { status: 400, title: 'The request is malformed' },
   CURSOR_MALFORMED: { status: 400, title: 'The cursor is malformed or was not issued for this query' },
   IDEMPOTENCY_CONFLICT: {
     status: 409,

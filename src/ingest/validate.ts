@@ -1,0 +1,199 @@
+/**
+ * @module Validation of a POST /v1/events body: the TypeBox schema first, then the rules a schema
+ * cannot express (catalog, IP syntax, time window, payload size). Every violation of every event is
+ * collected, so a producer fixes a batch in one round trip.
+ */
+import { isIP } from 'node:net';
+import { type TSchema, type TUnion, ValueGuard } from '@sinclair/typebox';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
+import { AuditlogError, type Violation } from '../errors.ts';
+import { type Catalog, checkCatalog, type Stream } from '../events/catalog.ts';
+import { type EventInput, EventInputSchema, LIMITS } from '../events/schema.ts';
+import { parseDateTime, registerDateTimeFormat } from './date-time.ts';
+
+/** What the rules beyond the schema depend on. */
+export interface ValidationContext {
+  catalog: Catalog;
+  /** The clock's now, in epoch ms. */
+  now: number;
+  /** The account's retention: events older than this are refused (they would be purged at once). */
+  retentionDays: number;
+  /** Cap on the serialized size of each of request/response/before/after. */
+  maxPayloadBytes: number;
+}
+
+/** A body that passed every rule. `batch` tells the `{events: […]}` form from a single event. */
+export interface ValidBody {
+  events: EventInput[];
+  batch: boolean;
+}
+
+const PAYLOAD_FIELDS = ['request', 'response', 'before', 'after'] as const;
+const DAY_MS = 86_400_000;
+
+let compiled: TypeCheck<typeof EventInputSchema> | undefined;
+
+/** The compiled checker, built on first use rather than at import time. */
+function eventChecker(): TypeCheck<typeof EventInputSchema> {
+  if (!compiled) {
+    registerDateTimeFormat();
+    compiled = TypeCompiler.Compile(EventInputSchema);
+  }
+  return compiled;
+}
+
+/** Turns a TypeBox error into a rule a developer can act on. */
+function ruleOf(error: ValueError): string {
+  const schema = error.schema as TSchema & Record<string, unknown>;
+  switch (error.type) {
+    case ValueErrorType.ObjectRequiredProperty:
+      return 'is required';
+    case ValueErrorType.ObjectAdditionalProperties:
+      return 'is not an allowed property';
+    case ValueErrorType.Union: {
+      const options = (schema as TUnion).anyOf ?? [];
+      const consts = options.map((o) => (o as { const?: unknown }).const);
+      if (consts.length > 0 && consts.every((c) => typeof c === 'string')) {
+        return `must be one of: ${consts.join(', ')}`;
+      }
+      return 'does not match any allowed shape';
+    }
+    case ValueErrorType.Object:
+      return error.path === ''
+        ? 'must be a JSON object: one event, or {"events": [...]}'
+        : 'must be an object';
+    case ValueErrorType.StringPattern:
+      return `must match ${String(schema.pattern)}`;
+    case ValueErrorType.StringFormat:
+      return `must be an ISO 8601 ${String(schema.format)} with a timezone (e.g. 2026-01-31T12:00:00Z)`;
+    case ValueErrorType.StringMaxLength:
+      return `must be at most ${String(schema.maxLength)} characters`;
+    case ValueErrorType.StringMinLength:
+      return `must be at least ${String(schema.minLength)} character(s)`;
+    default:
+      return error.message.replace(/^Expected /, 'must be ');
+  }
+}
+
+/** Schema violations of one event, the first per field (TypeBox reports some fields twice). */
+function schemaViolations(event: unknown, prefix: string, index: number): Violation[] {
+  const seen = new Set<string>();
+  const out: Violation[] = [];
+  for (const error of eventChecker().Errors(event)) {
+    if (seen.has(error.path)) continue;
+    seen.add(error.path);
+    out.push({ index, field: `${prefix}${error.path}` || '/', rule: ruleOf(error) });
+  }
+  return out;
+}
+
+/** Identifier fields (not payloads) holding a NUL character, which PostgreSQL text cannot store. */
+function nulViolations(event: Record<string, unknown>): Omit<Violation, 'index'>[] {
+  const out: Omit<Violation, 'index'>[] = [];
+  for (const [key, value] of Object.entries(event)) {
+    if ((PAYLOAD_FIELDS as readonly string[]).includes(key)) continue;
+    const nested = value !== null && typeof value === 'object' ? Object.entries(value) : [['', value]];
+    for (const [sub, v] of nested) {
+      if (typeof v === 'string' && v.includes('\u0000')) {
+        out.push({ field: sub ? `/${key}/${sub}` : `/${key}`, rule: 'must not contain NUL characters' });
+      }
+    }
+  }
+  return out;
+}
+
+/** The rules TypeBox cannot express, checked on fields whose type is already right. */
+function ruleViolations(event: Record<string, unknown>, ctx: ValidationContext): Omit<Violation, 'index'>[] {
+  const out = nulViolations(event);
+  const stream = (event.stream ?? 'central') as Stream;
+  if (typeof event.category === 'string' && typeof event.operation === 'string' && ctx.catalog[stream]) {
+    const bad = checkCatalog(ctx.catalog, stream, event.category, event.operation);
+    if (bad) out.push({ field: `/${bad.field}`, rule: bad.rule });
+  }
+  if (typeof event.ip === 'string' && isIP(event.ip) === 0) {
+    out.push({ field: '/ip', rule: 'must be a valid IPv4 or IPv6 address' });
+  }
+  if (typeof event.occurredAt === 'string') {
+    const at = parseDateTime(event.occurredAt);
+    if (at !== null && at > ctx.now + LIMITS.futureSkewMs) {
+      out.push({
+        field: '/occurredAt',
+        rule: `must not be more than ${LIMITS.futureSkewMs / 1000}s in the future`,
+      });
+    } else if (at !== null && at < ctx.now - ctx.retentionDays * DAY_MS) {
+      out.push({
+        field: '/occurredAt',
+        rule: `must be within the account's retention of ${ctx.retentionDays} days`,
+      });
+    }
+  }
+  for (const field of PAYLOAD_FIELDS) {
+    if (event[field] === undefined) continue;
+    const bytes = Buffer.byteLength(JSON.stringify(event[field]) ?? '');
+    if (bytes > ctx.maxPayloadBytes) {
+      out.push({
+        field: `/${field}`,
+        rule: `must serialize to at most ${ctx.maxPayloadBytes} bytes (got ${bytes})`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Every violation of one event; `prefix` is '' for a single event and `/events/<i>` in a batch. */
+function eventViolations(event: unknown, prefix: string, index: number, ctx: ValidationContext): Violation[] {
+  const violations = schemaViolations(event, prefix, index);
+  if (ValueGuard.IsObject(event) && !Array.isArray(event)) {
+    const flagged = new Set(violations.map((v) => v.field));
+    for (const v of ruleViolations(event as Record<string, unknown>, ctx)) {
+      const field = `${prefix}${v.field}`;
+      if (!flagged.has(field)) violations.push({ index, field, rule: v.rule });
+    }
+  }
+  return violations;
+}
+
+/** Splits a body into its events, refusing a batch that is not a non-empty array of ≤ 1000. */
+function eventsOf(body: unknown): { items: unknown[]; batch: boolean } {
+  if (ValueGuard.IsObject(body) && !Array.isArray(body) && 'events' in body) {
+    const { events, ...rest } = body as Record<string, unknown>;
+    const extra = Object.keys(rest);
+    if (!Array.isArray(events) || events.length === 0 || extra.length > 0) {
+      const violations: Violation[] = [];
+      if (!Array.isArray(events) || events.length === 0) {
+        violations.push({ field: '/events', rule: `must be an array of 1 to ${LIMITS.batchEvents} events` });
+      }
+      for (const key of extra) violations.push({ field: `/${key}`, rule: 'is not an allowed property' });
+      throw new AuditlogError('EVENT_INVALID', 'The batch is malformed', { violations });
+    }
+    if (events.length > LIMITS.batchEvents) {
+      throw new AuditlogError(
+        'BATCH_TOO_LARGE',
+        `A batch holds at most ${LIMITS.batchEvents} events (got ${events.length})`,
+        { violations: [{ field: '/events', rule: `must hold at most ${LIMITS.batchEvents} events` }] },
+      );
+    }
+    return { items: events, batch: true };
+  }
+  return { items: [body], batch: false };
+}
+
+/**
+ * Validates a POST /v1/events body (one event or `{events: […]}`) and returns its events with
+ * `stream` defaulted to central. Throws EVENT_INVALID listing every violation of every event, or
+ * BATCH_TOO_LARGE.
+ *
+ * @example validateIngestBody({ events: [a, b] }, ctx) // { events: [a, b], batch: true }
+ */
+export function validateIngestBody(body: unknown, ctx: ValidationContext): ValidBody {
+  const { items, batch } = eventsOf(body);
+  const violations = items.flatMap((item, i) => eventViolations(item, batch ? `/events/${i}` : '', i, ctx));
+  if (violations.length > 0) {
+    const indexes = new Set(violations.map((v) => v.index));
+    const detail = `${violations.length} violation(s) in ${indexes.size} of ${items.length} event(s); nothing was stored`;
+    throw new AuditlogError('EVENT_INVALID', detail, { violations });
+  }
+  const events = (items as EventInput[]).map((e) => ({ ...e, stream: e.stream ?? 'central' }));
+  return { events, batch };
+}

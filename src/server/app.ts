@@ -1,0 +1,88 @@
+/**
+ * @module The Fastify app factory. Everything the app uses is passed in (store, config, clock,
+ * logger); nothing is created at import time, so tests build real apps on temporary databases.
+ */
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Catalog } from '../events/catalog.ts';
+import type { RedactionPolicy } from '../events/redaction.ts';
+import { createGroupCommitter } from '../ingest/group-commit.ts';
+import { createIngestor } from '../ingest/pipeline.ts';
+import type { Store } from '../store/types.ts';
+import { loadCatalog } from './catalog-config.ts';
+import type { RouteContext } from './context.ts';
+import { openApiOptions } from './openapi.ts';
+import { frameworkErrors, registerProblemHandlers } from './problem.ts';
+import { registerActorRoutes } from './routes/actors/index.ts';
+import { registerCatalogRoutes } from './routes/catalog/index.ts';
+import { registerEventRoutes } from './routes/events/index.ts';
+import { registerHealthRoutes } from './routes/health/index.ts';
+import type { App, TypeBoxProvider } from './type-provider.ts';
+import { registerWeb } from './web.ts';
+
+export interface AppDeps {
+  store: Store;
+  config: Config;
+  /** The clock receipt times and the future-skew rule use. Default: the system clock. */
+  clock?: () => Date;
+  /** A pino logger; default: Fastify's pino at `config.logLevel`. */
+  logger?: FastifyBaseLogger;
+  /** The catalog; default: {@link loadCatalog} from the config. */
+  catalog?: Catalog;
+  /** The redaction policy applied to payloads before storage; default: the built-in secret names. */
+  redaction?: RedactionPolicy;
+}
+
+/**
+ * Builds the app. `app.close()` flushes pending group commits; closing the store stays the caller's.
+ *
+ * @example
+ * const app = await createApp({ store, config });
+ * await app.listen({ port: 0, host: '127.0.0.1' });
+ */
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { store, config } = deps;
+  const catalog = deps.catalog ?? (await loadCatalog(config));
+  const logging = deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } };
+  const app = Fastify({
+    ...logging,
+    return503OnClosing: true,
+    frameworkErrors,
+  }).withTypeProvider<TypeBoxProvider>();
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('account', null);
+  registerProblemHandlers(app);
+  // JSON only: a text/plain body is a 415, not a string the validator has to reject.
+  app.removeContentTypeParser('text/plain');
+  // The service speaks plain HTTP (TLS, if any, ends at a proxy): upgrading the page's requests to
+  // https or pinning HSTS would break it when reached over http on a LAN address.
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    strictTransportSecurity: false,
+  });
+  await app.register(swagger, openApiOptions());
+
+  const committer = createGroupCommitter(store.events);
+  const ingestor = createIngestor({
+    store,
+    catalog,
+    config,
+    clock: deps.clock,
+    redaction: deps.redaction,
+    committer,
+  });
+  // onClose hooks run after the server stopped taking requests: flush what those requests queued.
+  app.addHook('onClose', async () => ingestor.flush());
+
+  const ctx: RouteContext = { store, config, catalog, ingestor };
+  registerHealthRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
+  registerActorRoutes(app, ctx);
+  registerCatalogRoutes(app, ctx);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerWeb(app);
+  return app;
+}

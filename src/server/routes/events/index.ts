@@ -1,0 +1,13 @@
+/** @module The /v1/events API area: record, list and fetch events. */
+import type { RouteContext } from '../../context.ts';
+import type { App } from '../../type-provider.ts';
+import { registerGetEvent } from './get.ts';
+import { registerListEvents } from './list.ts';
+import { registerPostEvents } from './post.ts';
+
+/** Registers every /v1/events route. */
+export function registerEventRoutes(app: App, ctx: RouteContext): void {
+  registerPostEvents(app, ctx);
+  registerListEvents(app, ctx);
+  registerGetEvent(app, ctx);
+}
