@@ -8,9 +8,26 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.ts';
 import { runCli, startServe } from '../support/cli.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditlog-kill9-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const databases: TestDatabase[] = [];
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const db of databases) await db.drop();
+});
+
+const engines: { name: string; databaseUrl: () => Promise<string> }[] = [
+  { name: 'SQLite', databaseUrl: async () => `file:${join(dir, 'auditlog.db')}` },
+  {
+    name: 'PostgreSQL',
+    databaseUrl: async () => {
+      const db = await createTestDatabase();
+      databases.push(db);
+      return db.url;
+    },
+  },
+];
 
 function event(i: number) {
   return {
@@ -26,9 +43,9 @@ function event(i: number) {
   };
 }
 
-describe('an acknowledged event survives kill -9 of the server (SQLite)', () => {
-  it('keeps every acknowledged event, gap-free and chained', async () => {
-    const databaseUrl = `file:${join(dir, 'auditlog.db')}`;
+describe.each(engines)('an acknowledged event survives kill -9 of the server ($name)', (engine) => {
+  it('keeps every acknowledged event, gap-free', async () => {
+    const databaseUrl = await engine.databaseUrl();
     const env = { AUDITLOG_DATABASE_URL: databaseUrl };
     expect(runCli(['accounts', 'create', 'acme', '--name', 'Acme', '--plan', 'enterprise'], env).status).toBe(
       0,
