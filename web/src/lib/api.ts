@@ -1,0 +1,92 @@
+/**
+ * @module The page's only door to the server: typed calls to the /v1 read API with the bearer
+ * credential, and RFC 9457 problems turned into {@link ApiError} values the page can branch on.
+ */
+import type { Actor, AuditEvent, EventSummary } from '../../../src/events/schema.ts';
+import type { CatalogResponse } from './catalog.ts';
+
+/** One page of the list endpoint. */
+export interface EventPage {
+  data: EventSummary[];
+  next_cursor: string | null;
+}
+
+/** One field-level reason a request was refused, as the problem document names it. */
+export interface ApiViolation {
+  field: string;
+  rule: string;
+}
+
+/** A failed call: the problem's stable code, HTTP status, the API's own detail and violations. */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly violations: ApiViolation[];
+  constructor(code: string, status: number, detail: string, violations: ApiViolation[] = []) {
+    super(detail);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.violations = violations;
+  }
+}
+
+function violationsOf(value: unknown): ApiViolation[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((v): v is ApiViolation => typeof v?.field === 'string' && typeof v?.rule === 'string');
+}
+
+/** The read API, bound to one credential. */
+export interface ApiClient {
+  listEvents(params: URLSearchParams, signal?: AbortSignal): Promise<EventPage>;
+  getEvent(id: string, signal?: AbortSignal): Promise<AuditEvent>;
+  listActors(stream: string, signal?: AbortSignal): Promise<Actor[]>;
+  getCatalog(signal?: AbortSignal): Promise<CatalogResponse>;
+}
+
+async function problemOf(response: Response): Promise<ApiError> {
+  let body: { code?: unknown; detail?: unknown; title?: unknown; violations?: unknown } = {};
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON (a proxy's HTML error page, say): fall back to the status line below.
+  }
+  const code = typeof body.code === 'string' ? body.code : `HTTP_${response.status}`;
+  const detail =
+    typeof body.detail === 'string'
+      ? body.detail
+      : typeof body.title === 'string'
+        ? body.title
+        : `${response.status} ${response.statusText}`;
+  return new ApiError(code, response.status, detail, violationsOf(body.violations));
+}
+
+/**
+ * Creates the client. `fetchImpl` is passed in so the page has no hidden global dependency.
+ * @example const api = createApiClient(token); const page = await api.listEvents(params);
+ */
+export function createApiClient(token: string, fetchImpl: typeof fetch = fetch.bind(window)): ApiClient {
+  async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetchImpl(path, {
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        signal,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new ApiError('NETWORK', 0, 'The audit log service could not be reached.');
+    }
+    if (!response.ok) throw await problemOf(response);
+    return (await response.json()) as T;
+  }
+
+  return {
+    listEvents: (params, signal) => get<EventPage>(`/v1/events?${params}`, signal),
+    getEvent: async (id, signal) =>
+      (await get<{ data: AuditEvent }>(`/v1/events/${encodeURIComponent(id)}`, signal)).data,
+    listActors: async (stream, signal) =>
+      (await get<{ data: Actor[] }>(`/v1/actors?stream=${encodeURIComponent(stream)}`, signal)).data,
+    getCatalog: async (signal) => (await get<{ data: CatalogResponse }>('/v1/catalog', signal)).data,
+  };
+}
