@@ -86,6 +86,23 @@ export interface ApiKeyRecord {
   revokedAt: string | null;
 }
 
+/** What a member may do in the host product; only owner, admin and auditor may read audit logs. */
+export type Role = 'owner' | 'admin' | 'auditor' | 'developer' | 'member';
+
+/** A person of an account, synced from the host product. Ids are the host product's, per account. */
+export interface Member {
+  accountId: string;
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a member upsert writes: everything but the times, which the store keeps. */
+export type MemberInput = Omit<Member, 'createdAt' | 'updatedAt'>;
+
 export interface PurgeResult {
   /** Rows deleted one by one (SQLite, or partial partitions in PostgreSQL). */
   deletedEvents: number;
@@ -128,11 +145,41 @@ export interface AccountStore {
   revokeKey(id: string, at: string): Promise<boolean>;
 }
 
+/**
+ * Members of accounts. Every method takes the account id first and filters on it: a member id is
+ * only unique within its account, and no method can reach another account's members.
+ */
+export interface MemberStore {
+  /**
+   * Inserts or replaces a member (the account must exist). Returns the stored member and the one
+   * it replaced (null when new), read in the same transaction, so callers can tell what changed.
+   * `at` (ISO 8601) stamps updatedAt, and createdAt of a new member; default: now.
+   */
+  upsert(member: MemberInput, at?: string): Promise<{ member: Member; previous: Member | null }>;
+  /** The member, or null when unknown in this account. */
+  get(accountId: string, id: string): Promise<Member | null>;
+  /** The account's members, sorted by id. */
+  list(accountId: string): Promise<Member[]>;
+  /** Deletes the member and returns it, or null when there was none. */
+  remove(accountId: string, id: string): Promise<Member | null>;
+}
+
+/** Named secrets the service generates once and keeps in its database (e.g. the viewer-token key). */
+export interface SecretStore {
+  /**
+   * Returns the secret stored under `name`; when there is none yet, stores `candidate` and returns
+   * it. The first writer wins, so concurrent servers all end up with the same secret.
+   */
+  ensure(name: string, candidate: string): Promise<string>;
+}
+
 /** A storage engine: events and accounts in one database, with its migrations. */
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   readonly events: EventStore;
   readonly accounts: AccountStore;
+  readonly members: MemberStore;
+  readonly secrets: SecretStore;
   /** Applies the numbered migrations not yet applied. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Store } from '../types.ts';
 import { createAccountStore } from './accounts.ts';
 import { createAppend } from './append.ts';
+import { createMemberStore, createSecretStore } from './members.ts';
 import { runMigrations } from './migrations.ts';
 import { createPartitions } from './partitions.ts';
 import { createPurge } from './purge.ts';
@@ -62,6 +63,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       ...reads,
     }),
     accounts: mapUnavailable(createAccountStore(pool, clock)),
+    members: mapUnavailable(createMemberStore(pool, clock)),
+    secrets: mapUnavailable(createSecretStore(pool)),
     migrate: maintenance.migrate,
     ensurePartitions: maintenance.ensurePartitions,
     async close() {

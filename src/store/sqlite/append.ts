@@ -1,0 +1,223 @@
+/**
+ * @module appendBatches for SQLite: one IMMEDIATE transaction per call (one fsync for all batches:
+ * group commit), a SAVEPOINT per batch so a failing batch rolls back alone, and per account the
+ * chain head read and advanced inside that transaction, so seq stays gap-free even when several
+ * processes write to the same file.
+ */
+
+import { AuditlogError, isAuditlogError } from '../../errors.ts';
+import { STREAMS } from '../../events/catalog.ts';
+import { type PendingEvent, sealEvent } from '../../events/chain.ts';
+import type { AuditEvent } from '../../events/schema.ts';
+import type { AppendBatch, AppendedEvent, AppendOutcome } from '../types.ts';
+import {
+  blobToHash,
+  decodeId,
+  detailJson,
+  encodeDetail,
+  encodeId,
+  hashToBlob,
+  isoToMs,
+  msToIso,
+  statusCode,
+  streamCode,
+} from './codec.ts';
+import type { SqliteDatabase, StatementCache } from './database.ts';
+import type { DetailDictionaries } from './dictionary.ts';
+
+/**
+ * The INSERT of one event; its parameters come from {@link insertParams}. row_key is computed by
+ * SQLite (64-bit integers), so JavaScript never handles a rowid beyond 2^53.
+ */
+export const INSERT_EVENT_SQL = `INSERT INTO events (
+    row_key, account_key, seq, id, stream, category, operation, actor_type, actor_id, actor_email,
+    actor_name, target_type, target_id, target_name, target_path, api_method, api_route, api_path,
+    status, http_status, ip, request_id, idempotency_key, occurred_at, received_at, hash, detail
+  ) VALUES ((? << 40) | ?, ${Array.from({ length: 26 }, () => '?').join(', ')})`;
+
+const SQL = {
+  head: 'SELECT account_key, head_seq, head_hash FROM event_accounts WHERE account_id = ?',
+  newAccount: 'INSERT INTO event_accounts (account_id) VALUES (?) RETURNING account_key, head_seq, head_hash',
+  advanceHead: 'UPDATE event_accounts SET head_seq = ?, head_hash = ? WHERE account_key = ?',
+  byKey: 'SELECT id, seq FROM events WHERE account_key = ? AND idempotency_key = ?',
+  insert: INSERT_EVENT_SQL,
+  actor: `INSERT INTO event_actors (account_key, stream, actor_id, actor_type, actor_email, actor_name, last_seq)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (account_key, stream, actor_id) DO UPDATE SET
+      actor_type = excluded.actor_type, actor_email = excluded.actor_email,
+      actor_name = excluded.actor_name, last_seq = excluded.last_seq
+    WHERE excluded.last_seq > event_actors.last_seq`,
+};
+
+/** seq fills the low 40 bits of row_key. */
+const MAX_SEQ = 2 ** 40 - 1;
+
+interface HeadRow {
+  account_key: number;
+  head_seq: number;
+  head_hash: Uint8Array | null;
+}
+
+function invalidEvent(index: number, field: string, rule: string): AuditlogError {
+  const path = field ? `/events/${index}/${field}` : `/events/${index}`;
+  return new AuditlogError('EVENT_INVALID', `${path}: ${rule}`, {
+    violations: [{ field: path, rule, index }],
+  });
+}
+
+function canonicalTime(value: string, index: number, field: string): string {
+  const ms = isoToMs(value);
+  if (Number.isNaN(ms)) throw invalidEvent(index, field, 'must be an ISO 8601 date-time');
+  return msToIso(ms);
+}
+
+/**
+ * The event exactly as it will be stored and read back, so its hash verifies from what get()
+ * returns: times in canonical UTC milliseconds, missing payloads as null.
+ */
+function normalize(pending: PendingEvent, index: number): PendingEvent {
+  if (!(STREAMS as readonly string[]).includes(pending.stream)) {
+    throw invalidEvent(index, 'stream', `must be one of ${STREAMS.join(', ')}`);
+  }
+  return {
+    ...pending,
+    occurredAt: canonicalTime(pending.occurredAt, index, 'occurredAt'),
+    receivedAt: canonicalTime(pending.receivedAt, index, 'receivedAt'),
+    request: pending.request ?? null,
+    response: pending.response ?? null,
+    before: pending.before ?? null,
+    after: pending.after ?? null,
+  };
+}
+
+/** The parameters of {@link INSERT_EVENT_SQL} for a sealed event and its encoded detail. */
+export function insertParams(accountKey: number, e: AuditEvent, detail: Buffer): unknown[] {
+  return [
+    // row_key's two parts, then the columns.
+    accountKey,
+    e.seq,
+    accountKey,
+    e.seq,
+    encodeId(e.id),
+    streamCode(e.stream),
+    e.category,
+    e.operation,
+    e.actor.type,
+    e.actor.id,
+    e.actor.email ?? null,
+    e.actor.name ?? null,
+    e.target?.type ?? null,
+    e.target?.id ?? null,
+    e.target?.name ?? null,
+    e.target?.path ?? null,
+    e.api?.method ?? null,
+    e.api?.route ?? null,
+    e.api?.path ?? null,
+    statusCode(e.status),
+    e.httpStatus,
+    e.ip,
+    e.requestId,
+    e.idempotencyKey,
+    isoToMs(e.occurredAt),
+    isoToMs(e.receivedAt),
+    hashToBlob(e.hash),
+    detail,
+  ];
+}
+
+function isConstraintError(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
+}
+
+/** Appends one batch inside the caller's transaction; throws to roll its savepoint back. */
+function appendBatch(
+  statements: StatementCache,
+  dictionaries: DetailDictionaries,
+  batch: AppendBatch,
+): AppendedEvent[] {
+  const head =
+    (statements.get(SQL.head).get(batch.accountId) as HeadRow | undefined) ??
+    (statements.get(SQL.newAccount).get(batch.accountId) as HeadRow);
+  let seq = head.head_seq;
+  let hash = blobToHash(head.head_hash);
+  const actors = new Map<string, AuditEvent>();
+  const appended = batch.events.map((pending, index): AppendedEvent => {
+    if (pending.idempotencyKey != null) {
+      const prior = statements.get(SQL.byKey).get(head.account_key, pending.idempotencyKey) as
+        | { id: Uint8Array | string; seq: number }
+        | undefined;
+      if (prior) return { id: decodeId(prior.id), seq: prior.seq, duplicate: true };
+    }
+    if (seq >= MAX_SEQ) throw new AuditlogError('INTERNAL', `account ${batch.accountId} has exhausted seq`);
+    const event = sealEvent(normalize(pending, index), batch.accountId, seq + 1, hash);
+    const json = detailJson(event);
+    dictionaries.sample(json);
+    const detail = encodeDetail(json, dictionaries.current());
+    try {
+      statements.get(SQL.insert).run(insertParams(head.account_key, event, detail));
+    } catch (error) {
+      if (!isConstraintError(error)) throw error;
+      const field = /events\.id\b/.test(error.message) ? 'id' : '';
+      throw invalidEvent(index, field, `violates a storage constraint (${error.message})`);
+    }
+    seq = event.seq;
+    hash = event.hash;
+    actors.set(`${event.stream}\n${event.actor.id}`, event);
+    return { id: event.id, seq, duplicate: false };
+  });
+  if (seq !== head.head_seq) statements.get(SQL.advanceHead).run(seq, hashToBlob(hash), head.account_key);
+  for (const e of actors.values()) {
+    const a = e.actor;
+    statements
+      .get(SQL.actor)
+      .run(head.account_key, streamCode(e.stream), a.id, a.type, a.email ?? null, a.name ?? null, e.seq);
+  }
+  return appended;
+}
+
+/**
+ * Builds the appendBatches of the SQLite engine. The returned function is synchronous underneath
+ * (better-sqlite3); it returns once COMMIT, and with it the fsync of synchronous=FULL, is done.
+ */
+export function createAppender(
+  db: SqliteDatabase,
+  statements: StatementCache,
+  dictionaries: DetailDictionaries,
+): (batches: AppendBatch[]) => AppendOutcome[] {
+  // A transaction function called inside another one runs as a SAVEPOINT (better-sqlite3).
+  const inBatchSavepoint = db.transaction((batch: AppendBatch) =>
+    appendBatch(statements, dictionaries, batch),
+  );
+  const all = db.transaction((batches: AppendBatch[]) =>
+    batches.map((batch): AppendOutcome => {
+      try {
+        return { ok: true, events: inBatchSavepoint(batch) };
+      } catch (error) {
+        if (isAuditlogError(error)) return { ok: false, error };
+        if (isConstraintError(error)) {
+          return { ok: false, error: new AuditlogError('EVENT_INVALID', error.message, { cause: error }) };
+        }
+        // Anything else (I/O error, disk full) is not this batch's fault: abort the whole call.
+        throw error;
+      }
+    }),
+  );
+  return (batches) => {
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = all.immediate(batches);
+    } catch (error) {
+      throw new AuditlogError('STORE_UNAVAILABLE', `append failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    // After COMMIT, in a transaction of its own: learning a dictionary never delays or fails an append.
+    try {
+      dictionaries.learnIfReady();
+    } catch {
+      // Compression without a dictionary is still correct; the next append tries again.
+    }
+    return outcomes;
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * @module The column codecs: ULIDs as bytes keep their text and their order, detail documents
+ * round-trip through every encoding.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeDetail, decodeId, detailJson, type EventDetail, encodeDetail, encodeId } from './codec.ts';
+import { learnDictionary } from './dictionary.ts';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const ulidArbitrary = fc
+  .tuple(
+    fc.constantFrom(...'01234567'),
+    fc.array(fc.constantFrom(...CROCKFORD), { minLength: 25, maxLength: 25 }),
+  )
+  .map(([head, tail]) => head + tail.join(''));
+
+describe('encodeId / decodeId', () => {
+  it('stores a ULID as 16 bytes and gives back the same text', () => {
+    fc.assert(
+      fc.property(ulidArbitrary, (id) => {
+        const bytes = encodeId(id);
+        expect(Buffer.isBuffer(bytes) && bytes.length).toBe(16);
+        expect(decodeId(bytes)).toBe(id);
+      }),
+    );
+  });
+
+  it('keeps the order of ULIDs, so sorting by the bytes sorts by the text', () => {
+    fc.assert(
+      fc.property(ulidArbitrary, ulidArbitrary, (a, b) => {
+        const byText = a < b ? -1 : a > b ? 1 : 0;
+        expect(Math.sign(Buffer.compare(encodeId(a) as Buffer, encodeId(b) as Buffer))).toBe(byText);
+      }),
+    );
+  });
+
+  it('keeps any other id as text', () => {
+    for (const id of ['evt-1', '01j0000000000000000000000a', '8ZZZZZZZZZZZZZZZZZZZZZZZZZ', '']) {
+      expect(encodeId(id)).toBe(id);
+      expect(decodeId(id)).toBe(id);
+    }
+  });
+});
+
+describe('encodeDetail / decodeDetail', () => {
+  const small: EventDetail = {
+    request: { a: 1 },
+    response: null,
+    before: null,
+    after: [1],
+    userAgent: 'curl/8',
+  };
+  const large: EventDetail = {
+    request: { description: 'resize crop quality format '.repeat(40) },
+    response: { ok: true, list: Array.from({ length: 30 }, (_, i) => ({ i, name: `item ${i}` })) },
+    before: 'x',
+    after: 0,
+    userAgent: null,
+  };
+  const dictionary = {
+    id: 7,
+    bytes: learnDictionary(Array.from({ length: 20 }, () => detailJson(large).toString())),
+  };
+  const dictionaryOf = (id: number) => {
+    if (id !== 7) throw new Error(`no dictionary ${id}`);
+    return dictionary.bytes;
+  };
+
+  it('keeps a small document plain and a large one deflated, with or without a dictionary', () => {
+    expect(encodeDetail(small)[0]).toBe(0);
+    expect(encodeDetail(large)[0]).toBe(1);
+    const withDictionary = encodeDetail(large, dictionary);
+    expect(withDictionary[0]).toBe(2);
+    expect(withDictionary.readUInt32BE(1)).toBe(7);
+    expect(withDictionary.length).toBeLessThan(encodeDetail(large).length);
+    for (const encoded of [encodeDetail(small), encodeDetail(large), withDictionary]) {
+      const detail = decodeDetail(encoded, dictionaryOf);
+      expect([small, large]).toContainEqual(detail);
+    }
+  });
+
+  it('round-trips any JSON payload', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (request, response) => {
+        const detail: EventDetail = { request, response, before: null, after: null, userAgent: null };
+        const normalized = JSON.parse(JSON.stringify(detail)) as EventDetail;
+        expect(decodeDetail(encodeDetail(detail, dictionary), dictionaryOf)).toEqual(normalized);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,298 @@
+/**
+ * @module Conversions between the API's shapes and the SQLite columns: ULIDs as 16 bytes, hashes
+ * as 32 bytes, times as epoch milliseconds, streams and statuses as small integers, and the
+ * payloads as one optionally deflated JSON document (see migrations/001_init.sql for why).
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Stream } from '../../events/catalog.ts';
+import { GENESIS_HASH } from '../../events/chain.ts';
+import type { Actor, AuditEvent, EventStatus, EventSummary } from '../../events/schema.ts';
+
+const STREAM_CODES: Record<Stream, number> = { central: 1, media: 2, access: 3 };
+const STREAM_NAMES: Record<number, Stream> = { 1: 'central', 2: 'media', 3: 'access' };
+
+/** Every stream code, for jobs that must visit all of an account's events. */
+export const ALL_STREAM_CODES: readonly number[] = Object.values(STREAM_CODES);
+
+/** The integer a stream is stored as. */
+export function streamCode(stream: Stream): number {
+  const code = STREAM_CODES[stream];
+  if (code === undefined) throw new TypeError(`unknown stream "${stream}"`);
+  return code;
+}
+
+function streamName(code: number): Stream {
+  const name = STREAM_NAMES[code];
+  if (name === undefined) throw new TypeError(`unknown stream code ${code}`);
+  return name;
+}
+
+/** success is stored as 1, failure as 0. */
+export function statusCode(status: EventStatus): number {
+  return status === 'success' ? 1 : 0;
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const CROCKFORD_VALUES = new Map([...CROCKFORD].map((c, i) => [c, i]));
+const ULID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+
+/**
+ * A canonical ULID as its 16 bytes (byte order = text order, so sorting is unchanged); any other
+ * id as its text, so an unusual producer id still round-trips exactly.
+ */
+export function encodeId(id: string): Buffer | string {
+  if (!ULID_PATTERN.test(id)) return id;
+  const out = Buffer.alloc(16);
+  // The first character carries 3 bits (it is at most 7), the other 25 carry 5 each: 128 bits.
+  let buffer = CROCKFORD_VALUES.get(id[0]!)!;
+  let bits = 3;
+  let offset = 0;
+  for (let i = 1; i < 26; i++) {
+    buffer = (buffer << 5) | CROCKFORD_VALUES.get(id[i]!)!;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out[offset++] = (buffer >> bits) & 0xff;
+      buffer &= (1 << bits) - 1;
+    }
+  }
+  return out;
+}
+
+/** The text of a stored id (see {@link encodeId}). */
+export function decodeId(value: Uint8Array | string): string {
+  if (typeof value === 'string') return value;
+  let text = CROCKFORD[value[0]! >> 5]!;
+  let buffer = value[0]! & 0x1f;
+  let bits = 5;
+  for (let i = 1; i < 16; i++) {
+    buffer = (buffer << 8) | value[i]!;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      text += CROCKFORD[(buffer >> bits) & 31];
+      buffer &= (1 << bits) - 1;
+    }
+  }
+  return text;
+}
+
+/** A hex sha256 as its 32 bytes. */
+export function hashToBlob(hex: string): Buffer {
+  return Buffer.from(hex, 'hex');
+}
+
+/** The hex of a stored hash; NULL (an account without events) is the genesis hash. */
+export function blobToHash(blob: Uint8Array | null): string {
+  return blob === null ? GENESIS_HASH : Buffer.from(blob).toString('hex');
+}
+
+/** Epoch milliseconds of an ISO 8601 time, or NaN when it is not one. */
+export function isoToMs(iso: string): number {
+  return Date.parse(iso);
+}
+
+/** The canonical form every stored time comes back in: UTC, milliseconds, `Z`. */
+export function msToIso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** What only the detail view needs; absent members are null. */
+export interface EventDetail {
+  request: unknown;
+  response: unknown;
+  before: unknown;
+  after: unknown;
+  userAgent: string | null;
+}
+
+/** Below this many bytes, deflate saves too little to be worth its CPU and its marker byte. */
+const COMPRESS_FROM_BYTES = 256;
+const PLAIN = 0;
+const DEFLATED = 1;
+const DEFLATED_WITH_DICTIONARY = 2;
+
+/** A preset deflate dictionary and the id its blobs refer to it by. */
+export interface DetailDictionary {
+  id: number;
+  bytes: Buffer;
+}
+
+/** The detail document's JSON: short member names, null members left out. */
+export function detailJson(detail: EventDetail): Buffer {
+  const compact: Record<string, unknown> = {};
+  if (detail.request != null) compact.q = detail.request;
+  if (detail.response != null) compact.s = detail.response;
+  if (detail.before != null) compact.b = detail.before;
+  if (detail.after != null) compact.a = detail.after;
+  if (detail.userAgent != null) compact.u = detail.userAgent;
+  return Buffer.from(JSON.stringify(compact), 'utf8');
+}
+
+/**
+ * Encodes a detail document: a marker byte, then the JSON — plain when small, else deflated, with
+ * the preset dictionary when one is given.
+ */
+export function encodeDetail(detail: EventDetail | Buffer, dictionary?: DetailDictionary): Buffer {
+  const json = Buffer.isBuffer(detail) ? detail : detailJson(detail);
+  if (json.length < COMPRESS_FROM_BYTES) return Buffer.concat([Buffer.of(PLAIN), json]);
+  if (!dictionary) return Buffer.concat([Buffer.of(DEFLATED), deflateRawSync(json)]);
+  const header = Buffer.alloc(5);
+  header[0] = DEFLATED_WITH_DICTIONARY;
+  header.writeUInt32BE(dictionary.id, 1);
+  return Buffer.concat([header, deflateRawSync(json, { dictionary: dictionary.bytes })]);
+}
+
+/** Decodes a detail document; `dictionaryOf` supplies the preset dictionary a blob names. */
+export function decodeDetail(blob: Uint8Array, dictionaryOf: (id: number) => Buffer): EventDetail {
+  const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  let json: Buffer;
+  if (bytes[0] === PLAIN) json = bytes.subarray(1);
+  else if (bytes[0] === DEFLATED) json = inflateRawSync(bytes.subarray(1));
+  else if (bytes[0] === DEFLATED_WITH_DICTIONARY) {
+    json = inflateRawSync(bytes.subarray(5), { dictionary: dictionaryOf(bytes.readUInt32BE(1)) });
+  } else throw new TypeError(`unknown detail encoding ${bytes[0]}`);
+  const compact = JSON.parse(json.toString('utf8')) as Record<string, unknown>;
+  return {
+    request: compact.q ?? null,
+    response: compact.s ?? null,
+    before: compact.b ?? null,
+    after: compact.a ?? null,
+    userAgent: (compact.u as string | undefined) ?? null,
+  };
+}
+
+/** The columns of a list row, in the order {@link SUMMARY_COLUMNS} selects them. */
+export interface SummaryRow {
+  id: Uint8Array | string;
+  seq: number;
+  stream: number;
+  occurred_at: number;
+  actor_type: string;
+  actor_id: string;
+  actor_email: string | null;
+  actor_name: string | null;
+  category: string;
+  operation: string;
+  status: number;
+  http_status: number | null;
+  api_method: string | null;
+  api_route: string | null;
+  api_path: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  target_name: string | null;
+  target_path: string | null;
+  ip: string | null;
+  request_id: string | null;
+}
+
+/** The whole stored row, with prev_hash found by the query (null for seq 1). */
+export interface EventRow extends SummaryRow {
+  received_at: number;
+  idempotency_key: string | null;
+  prev_hash: Uint8Array | null;
+  hash: Uint8Array;
+  detail: Uint8Array;
+}
+
+/** The columns list() reads: never the detail blob. */
+export const SUMMARY_COLUMNS = [
+  'id',
+  'seq',
+  'stream',
+  'occurred_at',
+  'actor_type',
+  'actor_id',
+  'actor_email',
+  'actor_name',
+  'category',
+  'operation',
+  'status',
+  'http_status',
+  'api_method',
+  'api_route',
+  'api_path',
+  'target_type',
+  'target_id',
+  'target_name',
+  'target_path',
+  'ip',
+  'request_id',
+].join(', ');
+
+/** An actor from its columns; absent email and name are left out, as producers left them out. */
+export function toActor(type: string, id: string, email: string | null, name: string | null): Actor {
+  const actor: Actor = { type: type as Actor['type'], id };
+  if (email !== null) actor.email = email;
+  if (name !== null) actor.name = name;
+  return actor;
+}
+
+/** A list row as the API's EventSummary. */
+export function rowToSummary(row: SummaryRow): EventSummary {
+  let target: EventSummary['target'] = null;
+  if (row.target_type !== null && row.target_id !== null) {
+    target = { type: row.target_type, id: row.target_id };
+    if (row.target_name !== null) target.name = row.target_name;
+    if (row.target_path !== null) target.path = row.target_path;
+  }
+  const api =
+    row.api_method !== null && row.api_route !== null && row.api_path !== null
+      ? {
+          method: row.api_method as NonNullable<EventSummary['api']>['method'],
+          route: row.api_route,
+          path: row.api_path,
+        }
+      : null;
+  return {
+    id: decodeId(row.id),
+    seq: row.seq,
+    stream: streamName(row.stream),
+    occurredAt: msToIso(row.occurred_at),
+    actor: toActor(row.actor_type, row.actor_id, row.actor_email, row.actor_name),
+    category: row.category,
+    operation: row.operation,
+    status: row.status === 1 ? 'success' : 'failure',
+    httpStatus: row.http_status,
+    api,
+    target,
+    ip: row.ip,
+    requestId: row.request_id,
+  };
+}
+
+/** A whole stored row as the API's AuditEvent, payloads decoded and hashes in hex. */
+export function rowToEvent(
+  row: EventRow,
+  accountId: string,
+  dictionaryOf: (id: number) => Buffer,
+): AuditEvent {
+  const summary = rowToSummary(row);
+  const detail = decodeDetail(row.detail, dictionaryOf);
+  return {
+    id: summary.id,
+    seq: summary.seq,
+    accountId,
+    stream: summary.stream,
+    category: summary.category,
+    operation: summary.operation,
+    actor: summary.actor,
+    target: summary.target,
+    api: summary.api,
+    request: detail.request,
+    response: detail.response,
+    before: detail.before,
+    after: detail.after,
+    status: summary.status,
+    httpStatus: summary.httpStatus,
+    ip: summary.ip,
+    userAgent: detail.userAgent,
+    requestId: summary.requestId,
+    idempotencyKey: row.idempotency_key,
+    occurredAt: summary.occurredAt,
+    receivedAt: msToIso(row.received_at),
+    prevHash: blobToHash(row.prev_hash),
+    hash: blobToHash(row.hash),
+  };
+}

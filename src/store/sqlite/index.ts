@@ -1,0 +1,97 @@
+/**
+ * @module The SQLite storage engine: one file, WAL, synchronous=FULL. The default engine, for one
+ * machine. See migrations/001_init.sql for the schema and why it looks the way it does.
+ */
+import { AuditlogError } from '../../errors.ts';
+import type { AccountStore, EventStore, MemberStore, SecretStore, Store } from '../types.ts';
+import { createSqliteAccountStore } from './accounts.ts';
+import { openDatabase } from './database.ts';
+import { createSqliteEventStore } from './events.ts';
+import { createSqliteMemberStore, createSqliteSecretStore } from './members.ts';
+import { migrate } from './migrate.ts';
+
+/** Options of {@link createSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The database file; its directory is created when missing. */
+  path: string;
+  /** Dates new accounts; injectable for tests. */
+  clock?: () => Date;
+}
+
+/**
+ * Opens the SQLite store at `options.path`. Call `migrate()` before anything else: statements are
+ * prepared on first use, against the migrated schema.
+ *
+ * @example
+ * const store = createSqliteStore({ path: './data/auditlog.db' });
+ * await store.migrate();
+ * const [outcome] = await store.events.appendBatches([{ accountId: 'acme', events: [pending] }]);
+ */
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  const db = openDatabase(options.path);
+  const clock = options.clock ?? (() => new Date());
+  let events: EventStore | undefined;
+  let accounts: AccountStore | undefined;
+  let members: MemberStore | undefined;
+  let secrets: SecretStore | undefined;
+  const ready = () => {
+    if (!db.open) throw new AuditlogError('STORE_UNAVAILABLE', 'the SQLite store is closed');
+    return db;
+  };
+  const eventStore = () => {
+    events ??= createSqliteEventStore(ready(), clock);
+    return events;
+  };
+  const accountStore = () => {
+    accounts ??= createSqliteAccountStore(ready(), clock);
+    return accounts;
+  };
+  const memberStore = () => {
+    members ??= createSqliteMemberStore(ready(), clock);
+    return members;
+  };
+  const secretStore = () => {
+    secrets ??= createSqliteSecretStore(ready(), clock);
+    return secrets;
+  };
+
+  return {
+    engine: 'sqlite',
+    events: {
+      appendBatches: async (batches) => eventStore().appendBatches(batches),
+      list: async (accountId, query) => eventStore().list(accountId, query),
+      get: async (accountId, id) => eventStore().get(accountId, id),
+      actors: async (accountId, stream) => eventStore().actors(accountId, stream),
+      head: async (accountId) => eventStore().head(accountId),
+      purgeExpired: async (now, purgeOptions) => eventStore().purgeExpired(now, purgeOptions),
+    },
+    accounts: {
+      create: async (account) => accountStore().create(account),
+      get: async (id) => accountStore().get(id),
+      update: async (id, patch) => accountStore().update(id, patch),
+      list: async () => accountStore().list(),
+      createKey: async (record) => accountStore().createKey(record),
+      getKey: async (id) => accountStore().getKey(id),
+      listKeys: async (accountId) => accountStore().listKeys(accountId),
+      revokeKey: async (id, at) => accountStore().revokeKey(id, at),
+    },
+    members: {
+      upsert: async (member, at) => memberStore().upsert(member, at),
+      get: async (accountId, id) => memberStore().get(accountId, id),
+      list: async (accountId) => memberStore().list(accountId),
+      remove: async (accountId, id) => memberStore().remove(accountId, id),
+    },
+    secrets: {
+      ensure: async (name, candidate) => secretStore().ensure(name, candidate),
+    },
+    async migrate() {
+      migrate(ready());
+    },
+    async close() {
+      if (!db.open) return;
+      // Fold the WAL back into the main file so a closed store is one self-contained file.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * @module list() for SQLite: runs the plan of list-sql.ts and turns rows into a page with its
+ * keyset. Fetches limit + 1 rows to know whether another page follows.
+ */
+import type { EventPage, EventQuery } from '../types.ts';
+import { rowToSummary, type SummaryRow } from './codec.ts';
+import type { StatementCache } from './database.ts';
+import { planList, type SqlQuery } from './list-sql.ts';
+
+const EMPTY_PAGE: EventPage = { events: [], next: null };
+
+/**
+ * Builds list(). `accountKeyOf` maps an account id to its internal key (undefined when the
+ * account has no events yet).
+ */
+export function createLister(
+  statements: StatementCache,
+  accountKeyOf: (accountId: string) => number | undefined,
+): (accountId: string, query: EventQuery) => EventPage {
+  const rows = (q: SqlQuery) => statements.get(q.sql).all(q.params) as SummaryRow[];
+  const count = (q: SqlQuery) => statements.get(q.sql).pluck().get(q.params) as number;
+
+  return (accountId, query) => {
+    // "Any of no values" matches nothing; SQL would agree, but there is no need to ask it.
+    if ([query.actorIds, query.operations, query.categories].some((v) => v?.length === 0)) return EMPTY_PAGE;
+    const accountKey = accountKeyOf(accountId);
+    if (accountKey === undefined) return EMPTY_PAGE;
+    const plan = planList(accountKey, query);
+    let found: SummaryRow[];
+    if (plan.kind === 'direct') {
+      found = rows(plan.direct);
+    } else if (count(plan.candidates) < plan.budget) {
+      found = rows(plan.search);
+    } else {
+      found = rows(plan.window);
+      if (found.length <= query.limit && count(plan.windowSize) >= plan.budget) found = rows(plan.search);
+    }
+    const events = found.slice(0, query.limit).map(rowToSummary);
+    const last = events[events.length - 1];
+    const next = found.length > query.limit && last ? { occurredAt: last.occurredAt, id: last.id } : null;
+    return { events, next };
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * @module Every statement list() can run is backed by an index that starts with account_key: no
+ * plan scans the events table, whatever the filters.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendOk } from '../conformance/helpers.ts';
+import { listDataset } from '../conformance/list.ts';
+import { FIXTURE_TIME } from '../conformance-fixtures.ts';
+import type { EventQuery, Store } from '../types.ts';
+import { createSqliteStore } from './index.ts';
+import { planList, type SqlQuery } from './list-sql.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'auditlog-plan-'));
+const path = join(dir, 'plan.db');
+let store: Store;
+let raw: Database.Database;
+let accountKey: number;
+
+beforeAll(async () => {
+  store = createSqliteStore({ path });
+  await store.migrate();
+  for (const account of ['plan_a', 'plan_b', 'plan_c']) {
+    for (let i = 0; i < 5; i++) await appendOk(store, account, listDataset());
+  }
+  raw = new Database(path);
+  raw.exec('ANALYZE');
+  accountKey = raw
+    .prepare("SELECT account_key FROM event_accounts WHERE account_id = 'plan_b'")
+    .pluck()
+    .get() as number;
+});
+
+afterAll(async () => {
+  raw.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const after = { occurredAt: FIXTURE_TIME, id: '01JC0000000000000000000000' };
+const QUERIES: Array<[string, EventQuery]> = [
+  ['stream only', { stream: 'central', limit: 50 }],
+  ['one actor', { stream: 'central', actorIds: ['u1'], limit: 50 }],
+  ['several actors', { stream: 'central', actorIds: ['u1', 'u2', 'u3'], limit: 50 }],
+  ['one operation', { stream: 'central', operations: ['delete'], limit: 50 }],
+  ['several operations', { stream: 'central', operations: ['create', 'delete'], limit: 50 }],
+  ['one category', { stream: 'central', categories: ['billing'], limit: 50 }],
+  ['several categories', { stream: 'central', categories: ['billing', 'settings'], limit: 50 }],
+  ['status', { stream: 'central', status: 'failure', limit: 50 }],
+  ['date range', { stream: 'central', from: '2026-10-01T00:00:00.000Z', to: FIXTURE_TIME, limit: 50 }],
+  ['target path', { stream: 'media', targetPath: '/products/shoe.jpg', limit: 50 }],
+  ['request id', { stream: 'central', requestId: 'req_1', limit: 50 }],
+  ['short free text', { stream: 'central', q: 'li', limit: 50 }],
+  ['free text', { stream: 'central', q: 'alice', limit: 50 }],
+  [
+    'free text with filters',
+    { stream: 'media', q: 'shoe', actorIds: ['u2', 'u3'], status: 'success', limit: 50 },
+  ],
+  ['keyset page', { stream: 'central', after, limit: 50 }],
+  [
+    'everything',
+    {
+      stream: 'central',
+      actorIds: ['u1', 'u2'],
+      operations: ['update'],
+      categories: ['settings'],
+      status: 'success',
+      from: '2026-01-01T00:00:00.000Z',
+      to: FIXTURE_TIME,
+      q: 'ep_',
+      after,
+      limit: 50,
+    },
+  ],
+];
+
+function statements(query: EventQuery): SqlQuery[] {
+  const plan = planList(accountKey, query);
+  return plan.kind === 'direct'
+    ? [plan.direct]
+    : [plan.candidates, plan.window, plan.windowSize, plan.search];
+}
+
+function explain(q: SqlQuery): string[] {
+  return (raw.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(q.params) as Array<{ detail: string }>).map(
+    (r) => r.detail,
+  );
+}
+
+describe('list query plans', () => {
+  it.each(QUERIES)('%s: every statement reaches events through an account-first index', (_label, query) => {
+    for (const statement of statements(query)) {
+      const lines = explain(statement);
+      expect(lines.join('\n')).not.toMatch(/\bSCAN events\b(?!_fts)/);
+      const searches = lines.filter((l) => /^SEARCH events\b/.test(l));
+      // (The count of trigram candidates reads events_fts alone.)
+      if (/FROM events\b(?!_fts)/.test(statement.sql)) expect(searches.length).toBeGreaterThan(0);
+      for (const line of searches) {
+        expect(line).toMatch(
+          /USING (COVERING )?INDEX events_\w+ \(account_key=\?|USING INTEGER PRIMARY KEY \(rowid=\?\)/,
+        );
+      }
+    }
+  });
+
+  it('merges the ranges of a multi-valued filter instead of sorting its whole history', () => {
+    const [direct] = statements({ stream: 'central', actorIds: ['u1', 'u2'], limit: 50 });
+    const plan = explain(direct!).join('\n');
+    expect(plan).toContain('MERGE (UNION ALL)');
+    expect(plan).not.toContain('USE TEMP B-TREE FOR ORDER BY');
+  });
+
+  it('narrows the trigram search to the account’s rowid range', () => {
+    const plan = planList(accountKey, { stream: 'central', q: 'alice', limit: 50 });
+    if (plan.kind !== 'search') throw new Error('expected a search plan');
+    expect(explain(plan.search).join('\n')).toMatch(/SCAN events_fts VIRTUAL TABLE INDEX \d+:M\d*></);
+  });
+});

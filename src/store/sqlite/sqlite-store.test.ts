@@ -1,0 +1,200 @@
+/**
+ * @module The SQLite engine against the store conformance suite, plus what only SQLite has:
+ * durability settings, the append-only trigger, reopening the file, migrations run twice, the
+ * detail dictionary and the chain links retention leaves behind.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GENESIS_HASH, sealEvent } from '../../events/chain.ts';
+import { appendOk, expectIntactChain } from '../conformance/helpers.ts';
+import { describeStoreConformance } from '../conformance.ts';
+import { DAY_MS, FIXTURE_TIME, isoPlus, makePendingEvent, uniqueAccountId } from '../conformance-fixtures.ts';
+import { openDatabase } from './database.ts';
+import { createSqliteStore } from './index.ts';
+import { migrate } from './migrate.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'auditlog-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const freshPath = () => join(dir, `store-${++files}`, 'auditlog.db');
+
+describeStoreConformance('sqlite', async () => {
+  const store = createSqliteStore({ path: join(dir, 'nested', 'conformance.db') });
+  await store.migrate();
+  return store;
+});
+
+describe('SQLite engine', () => {
+  it('opens with WAL, synchronous=FULL, a busy timeout and foreign keys', () => {
+    const db = openDatabase(freshPath());
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('synchronous', { simple: true })).toBe(2); // 2 = FULL
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('page_size', { simple: true })).toBe(16384);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('applies migrations once, however often migrate() runs', () => {
+    const db = openDatabase(freshPath());
+    try {
+      expect(migrate(db)).toEqual([1, 2]);
+      expect(migrate(db)).toEqual([]);
+      expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
+        { version: 1, name: 'init' },
+        { version: 2, name: 'members' },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses any UPDATE of an event at the database level', async () => {
+    const path = freshPath();
+    const store = createSqliteStore({ path });
+    await store.migrate();
+    await appendOk(store, 'acme', [makePendingEvent()]);
+    await store.close();
+    const raw = new Database(path);
+    try {
+      expect(() => raw.prepare("UPDATE events SET operation = 'delete'").run()).toThrow(/append-only/);
+      expect(() => raw.prepare('UPDATE events SET status = 0').run()).toThrow(/append-only/);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('keeps every event, the chain head and accounts when the file is reopened', async () => {
+    const path = freshPath();
+    const first = createSqliteStore({ path });
+    await first.migrate();
+    const pending = makePendingEvent({ request: { big: 'x'.repeat(5000) } });
+    await appendOk(first, 'acme', [pending]);
+    await first.accounts.create({
+      id: 'acme',
+      name: 'Acme',
+      plan: 'enterprise',
+      auditLogsEnabled: true,
+      retentionDays: 30,
+    });
+    await first.close();
+
+    const second = createSqliteStore({ path });
+    await second.migrate();
+    expect(await second.events.get('acme', pending.id)).toEqual(sealEvent(pending, 'acme', 1, GENESIS_HASH));
+    expect((await second.accounts.get('acme'))?.retentionDays).toBe(30);
+    const [next] = await appendOk(second, 'acme', [makePendingEvent()]);
+    expect(next!.seq).toBe(2);
+    await second.close();
+  });
+
+  it('learns a detail dictionary and still returns every payload exactly, also after reopening', async () => {
+    const path = freshPath();
+    const store = createSqliteStore({ path });
+    await store.migrate();
+    const words = ['quality', 'format', 'resize', 'crop', 'cache', 'origin', 'bucket', 'signed', 'webp'];
+    const pending = Array.from({ length: 700 }, (_, i) =>
+      makePendingEvent({
+        request: {
+          description: Array.from({ length: 60 }, (_, j) => words[(i * 7 + j * 3) % 9]).join(' '),
+          i,
+        },
+        response: { ok: true, tags: words.slice(i % 5) },
+      }),
+    );
+    for (let i = 0; i < pending.length; i += 100) await appendOk(store, 'dict', pending.slice(i, i + 100));
+    await store.close();
+
+    const raw = new Database(path, { readonly: true });
+    const dictionaries = raw.prepare('SELECT count(*) FROM detail_dictionaries').pluck().get();
+    const withDictionary = raw
+      .prepare("SELECT count(*) FROM events WHERE substr(detail, 1, 1) = x'02'")
+      .pluck()
+      .get();
+    raw.close();
+    expect(dictionaries).toBe(1);
+    expect(withDictionary).toBeGreaterThan(0);
+
+    const reopened = createSqliteStore({ path });
+    await reopened.migrate();
+    for (const index of [0, 350, 699]) {
+      const stored = await reopened.events.get('dict', pending[index]!.id);
+      expect(stored?.request).toEqual(pending[index]!.request);
+      expect(stored?.response).toEqual(pending[index]!.response);
+    }
+    await reopened.close();
+  });
+
+  it('keeps the prevHash of an event whose predecessor retention removed', async () => {
+    const path = freshPath();
+    const store = createSqliteStore({ path });
+    await store.migrate();
+    const account = uniqueAccountId('links');
+    await store.accounts.create({
+      id: account,
+      name: 'L',
+      plan: 'enterprise',
+      auditLogsEnabled: true,
+      retentionDays: 30,
+    });
+    // seq 2 is old, its neighbours are recent: purge removes a hole from the middle of the chain.
+    const ages = [1, 90, 2, 91, 92, 3];
+    const pending = ages.map((days) =>
+      makePendingEvent({ occurredAt: isoPlus(FIXTURE_TIME, -days * DAY_MS) }),
+    );
+    await appendOk(store, account, pending);
+    const before = await Promise.all(pending.map(async (p) => (await store.events.get(account, p.id))!));
+
+    const result = await store.events.purgeExpired(new Date(FIXTURE_TIME), { batchSize: 2 });
+    expect(result).toEqual({ deletedEvents: 3, droppedPartitions: [] });
+    const kept = [0, 2, 5].map((i) => before[i]!);
+    for (const event of kept) expect(await store.events.get(account, event.id)).toEqual(event);
+    for (const i of [1, 3, 4]) expect(await store.events.get(account, before[i]!.id)).toBeNull();
+
+    const [appended] = await appendOk(store, account, [makePendingEvent({ occurredAt: FIXTURE_TIME })]);
+    const last = (await store.events.get(account, appended!.id))!;
+    expectIntactChain([before[5]!, last], 6, before[4]!.hash);
+    await store.close();
+
+    // The trigram index forgot exactly the deleted rows: it still matches its content.
+    const raw = new Database(path);
+    try {
+      expect(() =>
+        raw.exec("INSERT INTO events_fts (events_fts, rank) VALUES ('integrity-check', 1)"),
+      ).not.toThrow();
+      expect(raw.prepare('SELECT count(*) FROM chain_links').pluck().get()).toBe(2);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('round-trips ids that are not ULIDs and rejects an invalid occurredAt with its field', async () => {
+    const store = createSqliteStore({ path: freshPath() });
+    await store.migrate();
+    const custom = makePendingEvent({ id: 'evt-custom-42' });
+    await appendOk(store, 'ids', [custom]);
+    expect((await store.events.get('ids', 'evt-custom-42'))?.id).toBe('evt-custom-42');
+    expect((await store.events.list('ids', { stream: 'central', limit: 5 })).events[0]?.id).toBe(
+      'evt-custom-42',
+    );
+
+    const [outcome] = await store.events.appendBatches([
+      { accountId: 'ids', events: [makePendingEvent(), makePendingEvent({ occurredAt: 'yesterday' })] },
+    ]);
+    expect(outcome?.ok).toBe(false);
+    if (outcome && !outcome.ok) {
+      expect(outcome.error.code).toBe('EVENT_INVALID');
+      expect(outcome.error.violations).toEqual([
+        { field: '/events/1/occurredAt', rule: 'must be an ISO 8601 date-time', index: 1 },
+      ]);
+    }
+    expect((await store.events.head('ids')).seq).toBe(1);
+    await store.close();
+  });
+});
