@@ -19,7 +19,13 @@ const HASH_POLICY: RedactionPolicy = { action: 'hash', hmacKey: 'test-hmac-key-0
 /** A sensitive key in a random spelling: case, `-`/`_` separators or camelCase. */
 const sensitiveKey = fc
   .tuple(
-    fc.constantFrom(...DEFAULT_SENSITIVE_KEYS, 'db_password', 'webhookSecret', 'githubToken', 'stripe_api_key'),
+    fc.constantFrom(
+      ...DEFAULT_SENSITIVE_KEYS,
+      'db_password',
+      'webhookSecret',
+      'githubToken',
+      'stripe_api_key',
+    ),
     fc.constantFrom('lower', 'upper', 'camel', 'kebab', 'title'),
   )
   .map(([key, style]) => {
@@ -41,12 +47,18 @@ const sensitiveKey = fc
 /** High-entropy material derived from random bytes (fast-check's own strings are biased towards repeats). */
 const entropy = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => {
   const b64 = createHash('sha512').update(bytes).digest('base64');
-  return { b62: b64.replace(/[+/=]/g, '').slice(0, 48), hex: createHash('sha256').update(bytes).digest('hex') };
+  return {
+    b62: b64.replace(/[+/=]/g, '').slice(0, 48),
+    hex: createHash('sha256').update(bytes).digest('hex'),
+  };
 });
 
 /** A secret-looking value: `secret` is the part that must not survive, `text` the string planted. */
 const secretValue = fc
-  .tuple(entropy, fc.constantFrom('pem', 'akia', 'jwt', 'bearer', 'random', 'ghp', 'stripe', 'slack', 'url', 'kv'))
+  .tuple(
+    entropy,
+    fc.constantFrom('pem', 'akia', 'jwt', 'bearer', 'random', 'ghp', 'stripe', 'slack', 'url', 'kv'),
+  )
   .map(([{ b62, hex }, kind]) => {
     const upper = b62.toUpperCase().replace(/[^A-Z0-9]/g, 'Q');
     const secrets: Record<string, [string, string]> = {
@@ -83,7 +95,17 @@ function plant(root: unknown, path: number[], entry: [string, unknown]): unknown
   return base;
 }
 
-const benignKey = fc.constantFrom('name', 'bucket', 'region', 'note', 'id', 'path', 'count', 'tags', 'enabled');
+const benignKey = fc.constantFrom(
+  'name',
+  'bucket',
+  'region',
+  'note',
+  'id',
+  'path',
+  'count',
+  'tags',
+  'enabled',
+);
 const benignString = fc.oneof(
   fc.constantFrom(
     'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
@@ -229,11 +251,16 @@ describe('redactValue examples', () => {
   });
 
   it('masks a whole subtree under a sensitive key, inside arrays too', () => {
-    expect(redactValue([{ credentials: { user: 'u', pass: 'p' } }, 'ok'])).toEqual([{ credentials: REDACTED }, 'ok']);
+    expect(redactValue([{ credentials: { user: 'u', pass: 'p' } }, 'ok'])).toEqual([
+      { credentials: REDACTED },
+      'ok',
+    ]);
   });
 
   it('keeps the rest of a string around a secret', () => {
-    expect(redactString('postgres://app:hunter2@db:5432/main')).toBe('postgres://app:[REDACTED]@db:5432/main');
+    expect(redactString('postgres://app:hunter2@db:5432/main')).toBe(
+      'postgres://app:[REDACTED]@db:5432/main',
+    );
     expect(redactString('GET /cb?access_token=abc123&page=2')).toBe('GET /cb?access_token=[REDACTED]&page=2');
     expect(redactString('{"password":"correct horse battery","user":"ann"}')).toBe(
       '{"password":"[REDACTED]","user":"ann"}',
@@ -263,7 +290,10 @@ describe('redactValue examples', () => {
   });
 
   it('adds operator keys and JSON-pointer paths, with * matching any key or index', () => {
-    const policy: RedactionPolicy = { keys: ['bucketOwner'], paths: ['/storage/endpoint', '/rules/*/header'] };
+    const policy: RedactionPolicy = {
+      keys: ['bucketOwner'],
+      paths: ['/storage/endpoint', '/rules/*/header'],
+    };
     const out = redactValue(
       {
         storage: { endpoint: 'https://s3.example.com', region: 'eu' },
@@ -280,7 +310,10 @@ describe('redactValue examples', () => {
   });
 
   it('remove action drops keys but masks array elements (indexes must not shift)', () => {
-    const out = redactValue({ password: 'x', list: ['a', 'b'], keep: 1 }, { action: 'remove', paths: ['/list/0'] });
+    const out = redactValue(
+      { password: 'x', list: ['a', 'b'], keep: 1 },
+      { action: 'remove', paths: ['/list/0'] },
+    );
     expect(out).toEqual({ list: [REDACTED, 'b'], keep: 1 });
   });
 

@@ -26,24 +26,23 @@ export const REDACTED = '[REDACTED]';
  * Keys whose values are always secret, in their usual spellings. Matching normalises both sides
  * (lower case, `-`, `_`, `.` and spaces removed), so `Private-Key`, `privateKey` and `private_key` match.
  */
-export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
-  'password', 'passwd', 'pwd', 'passphrase', 'password_hash', 'password_confirmation', 'secret', 'secrets',
-  'client_secret', 'token', 'access_token', 'refresh_token', 'id_token', 'auth_token', 'session_token',
-  'private_key', 'secret_key', 'access_key', 'access_key_id', 'secret_access_key', 'authorization',
-  'proxy_authorization', 'api_key', 'apikey', 'x-api-key', 'cookie', 'set-cookie', 'credentials',
-  'credential', 'credit_card', 'credit_card_number', 'card_number', 'cc_number', 'cvv', 'cvv2', 'cvc',
-  'security_code', 'ssn', 'signing_key', 'encryption_key', 'session_id',
-];
+export const DEFAULT_SENSITIVE_KEYS: readonly string[] = (
+  'password passwd pwd passphrase password_hash password_confirmation secret secrets client_secret ' +
+  'token access_token refresh_token id_token auth_token session_token private_key secret_key ' +
+  'access_key access_key_id secret_access_key authorization proxy_authorization api_key apikey ' +
+  'x-api-key cookie set-cookie credentials credential credit_card credit_card_number card_number ' +
+  'cc_number cvv cvv2 cvc security_code ssn signing_key encryption_key session_id'
+).split(' ');
 
 /**
  * Names that are secret also as the tail of a longer name (`db_password`, `webhookSecret`,
  * `githubToken`). Only tails: a qualifier usually comes first, so `token_count`, `tokenType`,
  * `secretName`, `passwordPolicy`, `publicKey` and a bare `key` (an S3 object key) are kept.
  */
-const SENSITIVE_SUFFIXES = [
-  'password', 'passwd', 'passphrase', 'secret', 'token', 'privatekey', 'secretkey', 'apikey', 'accesskey',
-  'signingkey', 'encryptionkey', 'credentials', 'authorization', 'cookie',
-];
+const SENSITIVE_SUFFIXES = (
+  'password passwd passphrase secret token privatekey secretkey apikey accesskey signingkey ' +
+  'encryptionkey credentials authorization cookie'
+).split(' ');
 
 /** Deeper structures are replaced whole: real payloads are shallow, and recursion must stay bounded. */
 const MAX_DEPTH = 64;
@@ -87,7 +86,8 @@ function compile(policy: RedactionPolicy | undefined): Compiled {
     violations.push({ field: 'redaction.hmacKey', rule: 'is required for action hash (≥ 16 characters)' });
   }
   for (const path of policy.paths ?? []) {
-    if (!path.startsWith('/')) violations.push({ field: 'redaction.paths', rule: `"${path}" must start with /` });
+    if (!path.startsWith('/'))
+      violations.push({ field: 'redaction.paths', rule: `"${path}" must start with /` });
   }
   if (violations.length > 0) {
     throw new AuditlogError('CONFIG_INVALID', 'Invalid redaction policy', { violations });
@@ -118,13 +118,16 @@ function marker(secret: unknown, compiled: Compiled): string {
   } catch {
     text = String(secret);
   }
-  const digest = createHmac('sha256', compiled.hmacKey ?? '').update(text).digest('hex');
+  const digest = createHmac('sha256', compiled.hmacKey ?? '')
+    .update(text)
+    .digest('hex');
   return `[HMAC-SHA256:${digest.slice(0, 16)}]`;
 }
 
 // ---- secrets recognised by their value ------------------------------------------------------------
 
-const PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g;
+const PEM =
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g;
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@?#]*):([^\s/@?#]+)@/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/=-]{8,})/gi;
@@ -173,7 +176,9 @@ function charClass(ch: string): number {
 /** A path's segments are words; a base64 secret's `/`-separated pieces mix all character classes. */
 function looksLikePath(word: string): boolean {
   if (!word.includes('/')) return false;
-  return word.split('/').every((segment) => !(/[a-z]/.test(segment) && /[A-Z]/.test(segment) && /\d/.test(segment)));
+  return word
+    .split('/')
+    .every((segment) => !(/[a-z]/.test(segment) && /[A-Z]/.test(segment) && /\d/.test(segment)));
 }
 
 /**
@@ -276,7 +281,8 @@ function advance(matchers: string[][], segment: string): string[][] {
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   // A JSON "__proto__" key must stay data, never become the prototype of the copy.
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 
