@@ -203,7 +203,8 @@ export function looksLikeRandomToken(word: string): boolean {
       if (charClass(word[i + 1]!) === 0) upperThenLower++;
     }
   }
-  if (!(classes.has(0) && classes.has(1) && classes.has(2))) return false;
+  // Random base64/base62 of 40+ characters can lack digits by chance; shorter tokens must mix all three.
+  if (!(classes.has(0) && classes.has(1) && (classes.has(2) || word.length >= 40))) return false;
   if (switches / (word.length - 1) < 0.35 || shannonEntropy(word) < 4) return false;
   const letters = word.replace(/[^A-Za-z]/g, '');
   const vowels = letters.replace(/[^aeiouAEIOU]/g, '').length / letters.length;
