@@ -23,7 +23,10 @@ export interface Config {
   retentionIntervalSeconds: number;
   /** AUDITLOG_DEFAULT_RETENTION_DAYS — retention of new accounts. Default 365. */
   defaultRetentionDays: number;
-  /** AUDITLOG_TOKEN_SECRET — key that signs viewer tokens (≥ 32 chars). Generated per process if unset. */
+  /**
+   * AUDITLOG_TOKEN_SECRET — key that signs viewer tokens (≥ 32 chars). If unset, a random key is
+   * generated once and kept in the database, so restarts and every server on it share it.
+   */
   tokenSecret: string | undefined;
   /** AUDITLOG_RATE_LIMIT_INGEST — requests per minute per key on ingest. Default 6000. */
   rateLimitIngest: number;

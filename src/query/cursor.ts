@@ -27,12 +27,14 @@ function normalise(filters: CursorFilters): Record<string, unknown> {
   return out;
 }
 
-/** A short hash of the normalised filters (collisions only matter against a deliberate forger). */
-export function filterHash(filters: CursorFilters): string {
-  return createHash('sha256')
-    .update(canonicalJson(normalise(filters)))
-    .digest('base64url')
-    .slice(0, 16);
+/**
+ * A short hash of the normalised filters and the scope (collisions only matter against a
+ * deliberate forger). The scope is the account the cursor was issued to, so a cursor taken from
+ * another account's listing is refused rather than silently re-positioned.
+ */
+export function filterHash(filters: CursorFilters, scope?: string): string {
+  const bound = scope === undefined ? normalise(filters) : { ...normalise(filters), '@scope': scope };
+  return createHash('sha256').update(canonicalJson(bound)).digest('base64url').slice(0, 16);
 }
 
 /**
@@ -40,8 +42,8 @@ export function filterHash(filters: CursorFilters): string {
  *
  * @example encodeCursor({ occurredAt: '2026-01-01T00:00:00.000Z', id: '01J…' }, { stream: 'central' })
  */
-export function encodeCursor(keyset: Keyset, filters: CursorFilters): string {
-  const payload = { v: VERSION, o: keyset.occurredAt, i: keyset.id, f: filterHash(filters) };
+export function encodeCursor(keyset: Keyset, filters: CursorFilters, scope?: string): string {
+  const payload = { v: VERSION, o: keyset.occurredAt, i: keyset.id, f: filterHash(filters, scope) };
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
@@ -68,14 +70,14 @@ function parsePayload(cursor: string): Record<string, unknown> {
  * Decodes a cursor issued for `filters`; throws CURSOR_MALFORMED for garbage, a wrong shape, a bad
  * date or a cursor issued for other filters.
  */
-export function decodeCursor(cursor: string, filters: CursorFilters): Keyset {
+export function decodeCursor(cursor: string, filters: CursorFilters, scope?: string): Keyset {
   const payload = parsePayload(cursor);
   const { v, o, i, f } = payload;
   if (v !== VERSION || Object.keys(payload).length !== 4) throw malformed('has an unknown version or shape');
   if (typeof o !== 'string' || parseDateTime(o) === null) throw malformed('holds an invalid date');
   if (typeof i !== 'string' || i.length === 0 || i.length > MAX_ID_LENGTH)
     throw malformed('holds an invalid id');
-  if (f !== filterHash(filters))
+  if (f !== filterHash(filters, scope))
     throw malformed('was issued for other filters; start again from the first page');
   return { occurredAt: o, id: i };
 }

@@ -121,11 +121,12 @@ function filtersOf(raw: RawQuery, bad: Collector): Omit<EventQuery, 'limit' | 'a
 
 /**
  * Parses and validates the list querystring. Throws QUERY_INVALID listing every bad or unknown
- * parameter, or CURSOR_MALFORMED for a cursor that was not issued for these filters.
+ * parameter, or CURSOR_MALFORMED for a cursor that was not issued for these filters (and, given a
+ * `cursorScope`, to this scope — the route passes the account id).
  *
  * @example parseEventQuery({ actor: 'u1,u2', limit: '20' }) // { stream: 'central', actorIds: ['u1','u2'], limit: 20 }
  */
-export function parseEventQuery(query: RawQuery): EventQuery {
+export function parseEventQuery(query: RawQuery, options: { cursorScope?: string } = {}): EventQuery {
   const bad = new Collector();
   const raw: RawQuery = { ...query };
   const known = new Set<string>(QUERY_PARAMETERS);
@@ -150,6 +151,6 @@ export function parseEventQuery(query: RawQuery): EventQuery {
     });
   }
   const parsed: EventQuery = { ...filters, limit };
-  if (cursor !== undefined) parsed.after = decodeCursor(cursor, filters);
+  if (cursor !== undefined) parsed.after = decodeCursor(cursor, filters, options.cursorScope);
   return parsed;
 }

@@ -5,20 +5,27 @@
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { createRecorder } from '../access/recorder.ts';
+import { resolveTokenKey } from '../access/token-key.ts';
 import type { Config } from '../config.ts';
 import type { Catalog } from '../events/catalog.ts';
 import type { RedactionPolicy } from '../events/redaction.ts';
 import { createGroupCommitter } from '../ingest/group-commit.ts';
 import { createIngestor } from '../ingest/pipeline.ts';
 import type { Store } from '../store/types.ts';
+import { createGuards } from './auth.ts';
 import { loadCatalog } from './catalog-config.ts';
 import type { RouteContext } from './context.ts';
 import { openApiOptions } from './openapi.ts';
 import { frameworkErrors, registerProblemHandlers } from './problem.ts';
+import { registerRateLimits } from './rate-limit.ts';
+import { registerAccountRoutes } from './routes/account/index.ts';
 import { registerActorRoutes } from './routes/actors/index.ts';
 import { registerCatalogRoutes } from './routes/catalog/index.ts';
 import { registerEventRoutes } from './routes/events/index.ts';
 import { registerHealthRoutes } from './routes/health/index.ts';
+import { registerMemberRoutes } from './routes/members/index.ts';
+import { registerViewerTokenRoutes } from './routes/viewer-tokens/index.ts';
 import type { App, TypeBoxProvider } from './type-provider.ts';
 import { registerWeb } from './web.ts';
 
@@ -77,11 +84,24 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // onClose hooks run after the server stopped taking requests: flush what those requests queued.
   app.addHook('onClose', async () => ingestor.flush());
 
-  const ctx: RouteContext = { store, config, catalog, ingestor };
+  // Auditlog's own events (settings, members, reads) share the producers' committer: one chain.
+  const recorder = createRecorder({ submitter: committer, clock: deps.clock });
+  const viewers = {
+    members: store.members,
+    tokenKey: await resolveTokenKey(config, store.secrets),
+    clock: deps.clock,
+  };
+  const limits = await registerRateLimits(app, config);
+  const guards = createGuards({ accounts: store.accounts, viewers, recorder, limits });
+
+  const ctx: RouteContext = { store, config, catalog, ingestor, guards, recorder, viewers };
   registerHealthRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerActorRoutes(app, ctx);
   registerCatalogRoutes(app, ctx);
+  registerAccountRoutes(app, ctx);
+  registerMemberRoutes(app, ctx);
+  registerViewerTokenRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWeb(app);
   return app;

@@ -12,11 +12,16 @@ export function openApiOptions() {
         version: '1',
         description:
           'A central audit log. Producers POST events with an `ingest` API key; readers list and fetch them ' +
-          'with a `read` key. Every error is RFC 9457 problem+json with a stable `code`.',
+          'with a `read` key, or with a viewer token minted for one member (`POST /v1/viewer-tokens`, admin key). ' +
+          'Every error is RFC 9457 problem+json with a stable `code`.',
       },
       components: {
         securitySchemes: {
-          apiKey: { type: 'http' as const, scheme: 'bearer', description: 'alk_<id>_<secret>' },
+          apiKey: {
+            type: 'http' as const,
+            scheme: 'bearer',
+            description: 'alk_<id>_<secret> (server key) or alv1.<claims>.<signature> (viewer token)',
+          },
         },
         // The same schema objects that validate and serialize, so the document cannot drift from them.
         schemas: {

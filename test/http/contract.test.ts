@@ -32,6 +32,14 @@ describe('GET /openapi.json', () => {
         'GET /v1/events',
         'GET /v1/events/{id}',
         'POST /v1/events',
+        'GET /v1/me',
+        'GET /v1/account',
+        'PATCH /v1/account',
+        'GET /v1/members',
+        'GET /v1/members/{id}',
+        'PUT /v1/members/{id}',
+        'DELETE /v1/members/{id}',
+        'POST /v1/viewer-tokens',
       ].sort(),
     );
     expect(Object.keys(doc.components.schemas.EventInput.properties)).toEqual(

@@ -1,8 +1,29 @@
-/** @module `auditlog accounts …`: create, update and list accounts (tenants). */
+/**
+ * @module `auditlog accounts …`: create, update, enable, disable and list accounts (tenants). Every
+ * change goes through src/access/accounts.ts, so the plan rule holds and the change is recorded in
+ * the account's own log (actor: the auditlog command line).
+ */
 import type { Command } from 'commander';
-import { AuditlogError } from '../../errors.ts';
+import { type AccountServiceDeps, createAccount, updateAccountSettings } from '../../access/accounts.ts';
+import { CLI_ORIGIN } from '../../access/recorder.ts';
+import type { Account, AccountPatch } from '../../store/types.ts';
 import { configFrom, withStore } from '../context.ts';
 import { parseInteger, parsePlan } from '../parse.ts';
+import { systemRecorder } from '../system-recorder.ts';
+
+function print(account: Account): void {
+  console.log(JSON.stringify(account, null, 2));
+}
+
+/** Applies a settings patch to an account and prints the result. */
+async function update(program: Command, id: string, patch: AccountPatch): Promise<void> {
+  const config = configFrom(program.opts());
+  const account = await withStore(config, (store) => {
+    const deps: AccountServiceDeps = { accounts: store.accounts, recorder: systemRecorder(store) };
+    return updateAccountSettings(deps, id, patch, CLI_ORIGIN);
+  });
+  print(account);
+}
 
 /** Registers the `accounts` command group. */
 export function registerAccountCommands(program: Command): void {
@@ -10,29 +31,37 @@ export function registerAccountCommands(program: Command): void {
 
   accounts
     .command('create <id>')
-    .description('create an account; the audit-log feature is enabled for enterprise accounts')
+    .description('create an account; audit logs start enabled on the enterprise plan unless --no-enable')
     .requiredOption('--name <name>', 'display name')
     .option('--plan <plan>', 'free | enterprise', parsePlan, 'free')
     .option('--retention-days <days>', 'days events are kept', parseInteger)
+    .option('--no-enable', 'create an enterprise account with audit logs off (enable it later)')
     .action(
-      async (id: string, options: { name: string; plan: 'free' | 'enterprise'; retentionDays?: number }) => {
+      async (
+        id: string,
+        options: { name: string; plan: 'free' | 'enterprise'; retentionDays?: number; enable: boolean },
+      ) => {
         const config = configFrom(program.opts());
         const account = await withStore(config, (store) =>
-          store.accounts.create({
-            id,
-            name: options.name,
-            plan: options.plan,
-            auditLogsEnabled: options.plan === 'enterprise',
-            retentionDays: options.retentionDays ?? config.defaultRetentionDays,
-          }),
+          createAccount(
+            { accounts: store.accounts, recorder: systemRecorder(store) },
+            {
+              id,
+              name: options.name,
+              plan: options.plan,
+              auditLogsEnabled: options.plan === 'enterprise' && options.enable,
+              retentionDays: options.retentionDays ?? config.defaultRetentionDays,
+            },
+            CLI_ORIGIN,
+          ),
         );
-        console.log(JSON.stringify(account, null, 2));
+        print(account);
       },
     );
 
   accounts
     .command('update <id>')
-    .description("change an account's name, plan or retention")
+    .description("change an account's name, plan or retention (moving to free turns audit logs off)")
     .option('--name <name>', 'display name')
     .option('--plan <plan>', 'free | enterprise', parsePlan)
     .option('--retention-days <days>', 'days events are kept', parseInteger)
@@ -41,18 +70,23 @@ export function registerAccountCommands(program: Command): void {
         id: string,
         options: { name?: string; plan?: 'free' | 'enterprise'; retentionDays?: number },
       ) => {
-        const config = configFrom(program.opts());
-        const account = await withStore(config, (store) =>
-          store.accounts.update(id, {
-            ...(options.name !== undefined && { name: options.name }),
-            ...(options.plan !== undefined && { plan: options.plan }),
-            ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
-          }),
-        );
-        if (!account) throw new AuditlogError('ACCOUNT_NOT_FOUND', `No account with id "${id}"`);
-        console.log(JSON.stringify(account, null, 2));
+        await update(program, id, {
+          ...(options.name !== undefined && { name: options.name }),
+          ...(options.plan !== undefined && { plan: options.plan }),
+          ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
+        });
       },
     );
+
+  accounts
+    .command('enable <id>')
+    .description('turn audit logs on (enterprise plan only); recorded as a settings event')
+    .action(async (id: string) => update(program, id, { auditLogsEnabled: true }));
+
+  accounts
+    .command('disable <id>')
+    .description('turn audit logs off: ingest and reads are refused, events are kept; recorded')
+    .action(async (id: string) => update(program, id, { auditLogsEnabled: false }));
 
   accounts
     .command('list')

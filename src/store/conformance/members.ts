@@ -11,7 +11,13 @@ import type { StoreRef } from './helpers.ts';
 
 async function enterpriseAccount(store: Store, label: string): Promise<string> {
   const id = uniqueAccountId(label);
-  await store.accounts.create({ id, name: id, plan: 'enterprise', auditLogsEnabled: true, retentionDays: 365 });
+  await store.accounts.create({
+    id,
+    name: id,
+    plan: 'enterprise',
+    auditLogsEnabled: true,
+    retentionDays: 365,
+  });
   return id;
 }
 

@@ -94,7 +94,10 @@ async function upsertIn(
      WHERE account_id = $1 AND member_id = $2 RETURNING ${COLUMNS}`,
     values,
   );
-  return { member: toMember(updated.rows[0]!), previous: previous.rows[0] ? toMember(previous.rows[0]) : null };
+  return {
+    member: toMember(updated.rows[0]!),
+    previous: previous.rows[0] ? toMember(previous.rows[0]) : null,
+  };
 }
 
 /** The MemberStore over a pool; `clock` stamps writes made without an explicit time. */

@@ -1,6 +1,5 @@
 /** @module POST /v1/events: record one event or a batch, durably, all or nothing. */
 import { AuditlogError } from '../../../errors.ts';
-import { requireScope } from '../../auth.ts';
 import type { RouteContext } from '../../context.ts';
 import { type App, documentedOnly } from '../../type-provider.ts';
 import { postEventsSchema } from './schema.ts';
@@ -28,7 +27,7 @@ export function registerPostEvents(app: App, ctx: RouteContext): void {
       schema: postEventsSchema,
       ...documentedOnly,
       bodyLimit: ingestBodyLimit(ctx.config.maxPayloadBytes),
-      onRequest: requireScope(ctx.store.accounts, 'ingest'),
+      onRequest: ctx.guards.ingest,
     },
     async (request, reply) => {
       const account = request.account!;

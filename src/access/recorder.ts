@@ -1,0 +1,87 @@
+/**
+ * @module Auditlog's own events: settings and member changes (central stream) and reads of the log
+ * (access stream). They skip the producer validation — producers may not write the access stream —
+ * but take the same path to the store as every producer event: the group committer, which assigns
+ * seq and the hash chain, and answers only once the write is durable.
+ */
+import { monotonicFactory } from 'ulidx';
+import type { PendingEvent } from '../events/chain.ts';
+import type { Actor, Api } from '../events/schema.ts';
+import type { AppendBatch, AppendedEvent, AppendOutcome } from '../store/types.ts';
+
+/** Where events go: the app's group committer, or (in the CLI) a committer over the store. */
+export interface EventSubmitter {
+  submit(batch: AppendBatch): Promise<AppendOutcome>;
+}
+
+/** What a caller says about an event of ours; everything else defaults to null. */
+export type SystemEvent = Pick<PendingEvent, 'stream' | 'category' | 'operation' | 'actor' | 'status'> &
+  Partial<Omit<PendingEvent, 'id' | 'receivedAt' | 'occurredAt' | 'idempotencyKey'>>;
+
+/** Records Auditlog's own events for an account. */
+export interface Recorder {
+  /** Appends the events to the account's chain, durably; rejects when the store refuses them. */
+  record(accountId: string, events: SystemEvent[]): Promise<AppendedEvent[]>;
+}
+
+/**
+ * Creates a recorder over a submitter.
+ *
+ * @example
+ * const recorder = createRecorder({ submitter: committer });
+ * await recorder.record('acme', [{ stream: 'central', category: 'settings', operation: 'update', actor, status: 'success' }]);
+ */
+export function createRecorder(deps: { submitter: EventSubmitter; clock?: () => Date }): Recorder {
+  const clock = deps.clock ?? (() => new Date());
+  const nextId = monotonicFactory();
+  return {
+    async record(accountId, events) {
+      const now = clock();
+      const at = now.toISOString();
+      // Every absent field is stored as null (never undefined), so the hash computed now matches
+      // the one recomputed from the stored row.
+      const pending = events.map(
+        (event): PendingEvent => ({
+          id: nextId(now.getTime()),
+          stream: event.stream,
+          category: event.category,
+          operation: event.operation,
+          actor: event.actor,
+          target: event.target ?? null,
+          api: event.api ?? null,
+          request: event.request ?? null,
+          response: event.response ?? null,
+          before: event.before ?? null,
+          after: event.after ?? null,
+          status: event.status,
+          httpStatus: event.httpStatus ?? null,
+          ip: event.ip ?? null,
+          userAgent: event.userAgent ?? null,
+          requestId: event.requestId ?? null,
+          idempotencyKey: null,
+          occurredAt: at,
+          receivedAt: at,
+        }),
+      );
+      const outcome = await deps.submitter.submit({ accountId, events: pending });
+      if (!outcome.ok) throw outcome.error;
+      return outcome.events;
+    },
+  };
+}
+
+/** Who made a change and how: becomes the actor and request context of the event recording it. */
+export interface ChangeOrigin {
+  actor: Actor;
+  api?: Api | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  requestId?: string | null;
+  /** The status the API answers with; null for the CLI. */
+  httpStatus?: number | null;
+}
+
+/** The actor of changes made with the `auditlog` command (an operator on the server's machine). */
+export const CLI_ORIGIN: ChangeOrigin = {
+  actor: { type: 'system', id: 'auditlog-cli', name: 'auditlog command line' },
+};
