@@ -17,6 +17,22 @@ export interface AuditlogOptions {
   apiKey: string;
   /** File of the client's durable outbox: events wait there while Auditlog is unreachable. */
   outboxPath: string;
+  /**
+   * Demo only: stamp each event with the time in the request's `X-Demo-Time` header, so the scripted
+   * day can be replayed as yesterday's. Never enable this for real traffic: it lets callers choose
+   * the time their actions are recorded at.
+   */
+  replayClock?: boolean;
+}
+
+/** The header the replayed day carries its simulated time in (see AuditlogOptions.replayClock). */
+export const DEMO_TIME_HEADER = 'x-demo-time';
+
+/** The simulated time of a replayed request, when the header holds a valid instant. */
+function replayedTime(request: FastifyRequest): { occurredAt: string } | Record<string, never> {
+  const raw = request.headers[DEMO_TIME_HEADER];
+  const time = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
+  return Number.isNaN(time) ? {} : { occurredAt: new Date(time).toISOString() };
 }
 
 /** The resource an event is about. Media events always carry `path`, the asset path. */
@@ -93,6 +109,7 @@ export async function registerAudit(
       return user ? { type: 'user', id: user.id, email: user.email, name: user.name } : null;
     },
     trustProxy: TRUSTED_PROXIES,
+    ...(options.replayClock && { defaults: replayedTime }),
   });
   app.addHook('onClose', async () => {
     await client.close();

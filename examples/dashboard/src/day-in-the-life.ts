@@ -21,6 +21,11 @@ export type { DaySummary } from './day/session.ts';
 export interface DayOptions {
   /** Seeds the choices that vary (IPs, values, how many extra uploads). Default 1. */
   seed?: number;
+  /**
+   * Replay the day as if it started at this time (for a dashboard started with `replayClock`);
+   * by default every request happens now.
+   */
+  startAt?: Date;
 }
 
 /** Erin (auditor) reads everything, then tries to change an endpoint and is refused. */
@@ -60,7 +65,7 @@ async function refusals({ as }: Session): Promise<void> {
  * @example const { requests, failures } = await runDayInTheLife('http://127.0.0.1:3000', { seed: 7 });
  */
 export async function runDayInTheLife(baseUrl: string, options: DayOptions = {}): Promise<DaySummary> {
-  const session = createSession(baseUrl, seededRandom(options.seed ?? 1));
+  const session = createSession(baseUrl, seededRandom(options.seed ?? 1), options.startAt);
   await accountSetup(session);
   await peopleManagement(session);
   const delivery = await deliverySetup(session);

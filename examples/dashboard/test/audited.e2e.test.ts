@@ -58,10 +58,15 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, att
 }
 
 /** A dashboard publishing to `account`, with its database and outbox in `dir`. */
-function audited(account: AuditAccount, dir: string): Promise<TestDashboard> {
+function audited(account: AuditAccount, dir: string, replayClock = false): Promise<TestDashboard> {
   return startTestDashboard({
     dir,
-    auditlog: { url: auditlog.url, apiKey: account.ingestKey, outboxPath: join(dir, 'outbox.db') },
+    auditlog: {
+      url: auditlog.url,
+      apiKey: account.ingestKey,
+      outboxPath: join(dir, 'outbox.db'),
+      replayClock,
+    },
   });
 }
 
@@ -202,8 +207,11 @@ describe('one operation at a time', () => {
 describe('a day in the life', () => {
   it('covers every dashboard area and the media library, and answers the demo question', async () => {
     const account = await auditlog.account('acme-day');
-    const dash = await audited(account, freshDir('day'));
-    const summary = await runDayInTheLife(dash.url, { seed: 1 });
+    const dash = await audited(account, freshDir('day'), true);
+    // Replayed as yesterday's working day, as `npm start` does.
+    const startAt = new Date(Date.now() - 86_400_000);
+    startAt.setUTCHours(8, 0, 0, 0);
+    const summary = await runDayInTheLife(dash.url, { seed: 1, startAt });
     // Closing flushes the client: everything it accepted is in Auditlog afterwards.
     await dash.dispose();
     const central = await auditlog.events(account, 'central');
@@ -227,6 +235,21 @@ describe('a day in the life', () => {
     expect(byCarol[0].ip).toBe(CAROL_HOME_IP);
     const sent = (await auditlog.event(account, byCarol[0].id)).request;
     expect(sent.settings.signedUrls).toBe(true);
+
+    // Every event carries its replayed time: within that day, in the order it was played.
+    const times = [...central, ...media].map((e) => Date.parse(e.occurredAt));
+    expect(Math.min(...times)).toBeGreaterThan(startAt.getTime());
+    expect(Math.max(...times)).toBeLessThan(startAt.getTime() + 16 * 3_600_000);
+    const bySeq = [...central, ...media].sort((a, b) => a.seq - b.seq).map((e) => Date.parse(e.occurredAt));
+    expect(bySeq).toEqual([...bySeq].sort((a, b) => a - b));
+    // So the demo question is a date-range query: yesterday's URL endpoint changes.
+    const yesterday = await auditlog.events(account, 'central', {
+      category: 'url_endpoints',
+      operation: 'update',
+      from: new Date(startAt.getTime() - 8 * 3_600_000).toISOString(),
+      to: new Date(startAt.getTime() + 16 * 3_600_000).toISOString(),
+    });
+    expect(yesterday.map((e) => e.id)).toEqual(changes.map((e) => e.id));
   });
 });
 

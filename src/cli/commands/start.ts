@@ -134,10 +134,20 @@ export function registerStartCommand(program: Command): void {
         port: options.dashboardPort ?? (config.port === 0 ? 0 : config.port + 100),
         host: config.host,
         dbPath: join(dataDir, 'dashboard.db'),
-        auditlog: { url: service.url, apiKey: ingestKey, outboxPath: join(dataDir, 'dashboard-outbox.db') },
+        auditlog: {
+          url: service.url,
+          apiKey: ingestKey,
+          outboxPath: join(dataDir, 'dashboard-outbox.db'),
+          replayClock: true,
+        },
       });
       if (fresh) {
-        const summary = await runDayInTheLife(dashboard.url);
+        // The scripted day is replayed as yesterday's working day (from 08:00 UTC), so the page
+        // answers questions like "who changed the URL endpoint settings yesterday?".
+        const yesterday = new Date();
+        yesterday.setUTCDate(yesterday.getUTCDate() - 1);
+        yesterday.setUTCHours(8, 0, 0, 0);
+        const summary = await runDayInTheLife(dashboard.url, { startAt: yesterday });
         console.log(
           `Recorded a day in the life: ${summary.requests} dashboard requests (${summary.failures} failed on purpose).`,
         );

@@ -66,9 +66,14 @@ export interface Session {
   summary: DaySummary;
 }
 
-/** A session against the dashboard at `baseUrl`. */
-export function createSession(baseUrl: string, random: Random): Session {
+/**
+ * A session against the dashboard at `baseUrl`. With `replayFrom`, each request carries a simulated
+ * time (X-Demo-Time) starting there and advancing a few minutes per request, so a dashboard started
+ * with `replayClock` records the day as if it had happened then.
+ */
+export function createSession(baseUrl: string, random: Random, replayFrom?: Date): Session {
   const summary: DaySummary = { requests: 0, failures: 0, writes: 0 };
+  let simulated = replayFrom?.getTime();
   return {
     random,
     summary,
@@ -78,6 +83,10 @@ export function createSession(baseUrl: string, random: Random): Session {
         'user-agent': persona.userAgent,
         'x-forwarded-for': ip ?? random.pick(persona.ips),
       };
+      if (simulated !== undefined) {
+        simulated += random.int(1, 9) * 60_000 + random.int(0, 59_999);
+        headers['x-demo-time'] = new Date(simulated).toISOString();
+      }
       if (call.body !== undefined) headers['content-type'] = 'application/json';
       const response = await fetch(new URL(call.path, baseUrl), {
         method: call.method,

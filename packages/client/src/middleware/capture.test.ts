@@ -130,4 +130,19 @@ describe('buildEvent', () => {
       userAgent: 'test-agent',
     });
   });
+
+  it("lets the host's defaults stamp the time, for replayed activity", async () => {
+    const replayed = await buildEvent(
+      'u_1',
+      seen,
+      { category: 'settings' },
+      {
+        ...options,
+        defaults: () => ({ occurredAt: '2025-05-05T08:00:00.000Z' }),
+      },
+    );
+    expect(replayed?.occurredAt).toBe('2025-05-05T08:00:00.000Z');
+    const live = await buildEvent('u_1', seen, { category: 'settings' }, options);
+    expect(live?.occurredAt).toBe('2026-01-01T00:00:00.000Z');
+  });
 });

@@ -202,7 +202,9 @@ export async function buildEvent<Req>(
     api: { method, route: (seen.route ?? path).slice(0, LIMITS.route), path },
     status: seen.statusCode < 400 ? 'success' : 'failure',
     httpStatus: seen.statusCode,
-    occurredAt: seen.occurredAt,
+    // A host may stamp the time itself (e.g. when replaying recorded activity); otherwise the
+    // moment the request arrived.
+    occurredAt: defaults.occurredAt ?? seen.occurredAt,
     requestId: seen.requestId,
   };
   const target = route?.target ? route.target(req, seen.responseBody) : defaultTarget(category, seen.params);
