@@ -113,6 +113,8 @@ export function registerStartCommand(program: Command): void {
         ...program.opts(),
         ...(options.port !== undefined && { port: options.port }),
       });
+      // The demo prints its links on the terminal: keep request logs out of the way unless asked for.
+      if (!process.env.AUDITLOG_LOG_LEVEL) config.logLevel = 'warn';
       const dataDir = join(root, 'data');
       mkdirSync(dataDir, { recursive: true });
       await ensureWebBuilt();
