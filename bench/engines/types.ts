@@ -1,0 +1,69 @@
+/**
+ * @module What the harness needs from a storage engine besides our own Store: fresh databases, and
+ * the hand-written baselines (raw inserts and raw list queries) each figure is compared with.
+ */
+import type { EventQuery } from '../../src/store/types.ts';
+
+/** Rows of one account the store wrote: seq `fromSeq`..`toSeq` (inclusive), with their ids. */
+export interface RowRange {
+  accountId: string;
+  fromSeq: number;
+  toSeq: number;
+  /** The ids of those rows when known (PostgreSQL finds rows by id; it has no seq index). */
+  ids?: string[];
+}
+
+/**
+ * The ingest baselines: copies rows the store wrote into another database of the same schema
+ * (created by our own migrations) with a hand-written prepared INSERT. Reading the store's rows
+ * (untimed) is what makes them the same rows, byte for byte, whatever encoding the store chose.
+ */
+export interface RawWriter {
+  /** Reads the rows of these ranges from the source database. Not timed. */
+  read(ranges: readonly RowRange[]): Promise<RawRows>;
+  /** Inserts the rows in one transaction. */
+  insertBatch(rows: RawRows): Promise<void>;
+  /** Inserts the rows one per transaction, each durable before the next. */
+  insertEach(rows: RawRows): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Rows as an engine reads them, ready to insert. */
+export interface RawRows {
+  count: number;
+  values: unknown;
+}
+
+/** The list queries written by hand against the same database the store uses. */
+export interface RawReader {
+  /** Runs the hand-written equivalent of `store.events.list` and returns the number of rows. */
+  list(accountId: string, query: EventQuery): Promise<number>;
+  /** The engine's plan for that query (EXPLAIN QUERY PLAN / EXPLAIN), for the report. */
+  explain(accountId: string, query: EventQuery): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** One engine under test. */
+export interface BenchEngine {
+  readonly name: 'sqlite' | 'postgres';
+  /**
+   * A connection URL (for `openStore`) of a database named `label`: a file in the work directory
+   * or a database on the PostgreSQL server. `fresh` drops what was there.
+   */
+  databaseUrl(label: string, fresh: boolean): Promise<string>;
+  /**
+   * A copy of the database at `sourceUrl` named `label` (SQLite: the file after a checkpoint;
+   * PostgreSQL: CREATE DATABASE … TEMPLATE), so a write benchmark can start from a full database
+   * without changing the data set.
+   */
+  copyDatabase(sourceUrl: string, label: string): Promise<string>;
+  /** True when the database already holds a loaded data set (for `--reuse`). */
+  exists(label: string): Promise<boolean>;
+  /** A raw writer copying from `sourceUrl` into `targetUrl` (migrated here by our own migrations). */
+  openRawWriter(sourceUrl: string, targetUrl: string): Promise<RawWriter>;
+  openRawReader(url: string): Promise<RawReader>;
+  /** Bytes the events take on disk (after a checkpoint), and how many events there are. */
+  footprint(url: string): Promise<{ bytes: number; events: number; detail: Record<string, number> }>;
+  /** Stops servers and removes temporary databases. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,178 @@
+/**
+ * @module Turns each measurement's result into the figures of the report table: the value, the
+ * baseline it is compared with, and the targets of issue 6.
+ */
+
+import type { ExportResult } from './measure/export.ts';
+import type { HttpIngestResult, RawSingleResult } from './measure/http-ingest.ts';
+import type { QueryCaseResult } from './measure/list-queries.ts';
+import type { MiddlewareResult } from './measure/middleware.ts';
+import type { StoreIngestResult } from './measure/store-ingest.ts';
+import type { Figure } from './support/report.ts';
+
+const MB = 1024 * 1024;
+
+/** Measurement 1. */
+export function storeIngestFigures(result: StoreIngestResult, batchSize: number, reused: boolean): Figure[] {
+  const from = reused ? ' (loading run)' : '';
+  return [
+    {
+      section: 1,
+      name: `store ingest: appendBatches, ${batchSize} events/call${from}`,
+      value: result.store.eventsPerSecond,
+      unit: 'events/s',
+      baseline: { name: 'raw prepared INSERT, 1 tx/call', value: result.raw?.eventsPerSecond ?? null },
+      note: `${result.store.events} events in ${(result.store.ms / 1000).toFixed(1)} s of store time`,
+    },
+    {
+      section: 1,
+      name: `store ingest: last 10% (database nearly full size)${from}`,
+      value: result.tail.store.eventsPerSecond,
+      unit: 'events/s',
+      baseline: { name: 'raw prepared INSERT, last 10%', value: result.tail.raw?.eventsPerSecond ?? null },
+    },
+  ];
+}
+
+/** Measurement 2: batched HTTP ingest against the no-op server and against the raw batch insert. */
+export function batchedFigures(result: HttpIngestResult, rawBatchEventsPerSecond: number | null): Figure[] {
+  const ack = result.ours.eventsPerSecond;
+  const failures = result.ours.non2xx + result.ours.errors;
+  return [
+    {
+      section: 2,
+      name: 'HTTP batched (100/req, 50 conn): acknowledged',
+      value: ack,
+      unit: 'events/s',
+      baseline: { name: 'no-op Fastify, same requests', value: result.noop.eventsPerSecond },
+      note:
+        failures > 0 ? `${failures} failed requests: ${JSON.stringify(result.ours.statusCodes)}` : undefined,
+    },
+    {
+      section: 2,
+      name: 'HTTP batched: durable (rows stored / duration)',
+      value: result.durableEventsPerSecond,
+      unit: 'events/s',
+      baseline: { name: 'raw batch insert (1), last 10%', value: rawBatchEventsPerSecond },
+      targets: [{ on: 'ratio', op: '>=', limit: 0.75 }],
+    },
+    {
+      section: 2,
+      name: 'HTTP batched: request p99',
+      value: result.ours.latencyMs.p99,
+      unit: 'ms',
+      baseline: { name: 'no-op Fastify p99', value: result.noop.latencyMs.p99 },
+    },
+  ];
+}
+
+/** Measurement 3: one event per request against raw one-row transactions. */
+export function singleFigures(
+  result: HttpIngestResult,
+  raw: RawSingleResult | null,
+  engine: string,
+): Figure[] {
+  const failures = result.ours.non2xx + result.ours.errors;
+  return [
+    {
+      section: 3,
+      name: 'HTTP single (1/req, 50 conn): durable',
+      value: result.durableEventsPerSecond,
+      unit: 'events/s',
+      baseline: {
+        name: engine === 'sqlite' ? 'raw 1 row/tx, synchronous=FULL' : 'raw 1 row/tx (commit each)',
+        value: raw?.eventsPerSecond ?? null,
+      },
+      targets: [{ on: 'ratio', op: '>=', limit: 3 }],
+      note:
+        failures > 0 ? `${failures} failed requests: ${JSON.stringify(result.ours.statusCodes)}` : undefined,
+    },
+    {
+      section: 3,
+      name: 'HTTP single: acknowledged',
+      value: result.ours.eventsPerSecond,
+      unit: 'events/s',
+      baseline: { name: 'no-op Fastify, same requests', value: result.noop.eventsPerSecond },
+    },
+  ];
+}
+
+/** Measurement 4: one line per filter, p99 against the raw query's p99 (p50s in the name). */
+export function listFigures(results: readonly QueryCaseResult[], engine: string): Figure[] {
+  return results.map((r) => ({
+    section: 4,
+    name: `list p99: ${r.name} (p50 ${r.ours.p50.toFixed(2)} vs ${r.raw.p50.toFixed(2)})`,
+    value: r.ours.p99,
+    unit: 'ms',
+    baseline: { name: 'hand-written SQL p99', value: r.raw.p99 },
+    targets: [
+      ...(engine === 'sqlite' ? [{ on: 'value' as const, op: '<=' as const, limit: 5 }] : []),
+      { on: 'ratio', op: '<=', limit: 2 },
+    ],
+    note:
+      r.rowCountMismatches > 0
+        ? `${r.rowCountMismatches}/${r.ours.count} queries returned a different row count than the raw SQL`
+        : undefined,
+  }));
+}
+
+/** Measurement 5. */
+export function exportFigures(result: ExportResult): Figure[] {
+  return [
+    {
+      section: 5,
+      name: 'export: HTTP keyset scan, 200/page',
+      value: result.eventsPerSecond,
+      unit: 'events/s',
+      targets: [{ on: 'value', op: '>=', limit: 50_000 }],
+      note: `${result.events} events, ${result.pages} pages, page p50 ${result.pageMs.p50.toFixed(1)} ms / p99 ${result.pageMs.p99.toFixed(1)} ms`,
+    },
+    {
+      section: 5,
+      name: 'export: server peak RSS',
+      value: result.peakRssBytes / MB,
+      unit: 'MB',
+      baseline: { name: 'same server idle', value: result.idleRssBytes / MB },
+      targets: [{ on: 'value', op: '<=', limit: 250 }],
+    },
+  ];
+}
+
+/** Measurement 6. */
+export function diskFigures(
+  ours: { bytes: number; events: number },
+  raw: { bytes: number; events: number } | null,
+): Figure[] {
+  return [
+    {
+      section: 6,
+      name: 'bytes on disk per event',
+      value: ours.events ? ours.bytes / ours.events : null,
+      unit: 'B',
+      baseline: { name: 'raw baseline database', value: raw?.events ? raw.bytes / raw.events : null },
+      targets: [{ on: 'value', op: '<=', limit: 800 }],
+      note: `${(ours.bytes / MB).toFixed(1)} MB for ${ours.events} events`,
+    },
+  ];
+}
+
+/** Measurement 7: latency with the plugin against without it; the difference is the overhead. */
+export function middlewareFigures(result: MiddlewareResult): Figure[] {
+  const added = (a: number, b: number) => `+${(a - b).toFixed(2)} ms`;
+  return [
+    {
+      section: 7,
+      name: `middleware p50: ${result.route} (${added(result.audited.p50, result.plain.p50)})`,
+      value: result.audited.p50,
+      unit: 'ms',
+      baseline: { name: 'dashboard without plugin', value: result.plain.p50 },
+    },
+    {
+      section: 7,
+      name: `middleware p99: ${result.route} (${added(result.audited.p99, result.plain.p99)})`,
+      value: result.audited.p99,
+      unit: 'ms',
+      baseline: { name: 'dashboard without plugin', value: result.plain.p99 },
+    },
+  ];
+}

@@ -1,0 +1,171 @@
+/**
+ * @module Measurements 2 and 3 — HTTP ingest through our server (batched: 100 events per request;
+ * single: one event per request), each against its baseline: the same load on a no-op Fastify
+ * server, and for single events raw one-row-per-transaction inserts with synchronous=FULL.
+ */
+import { openStore } from '../../src/store/open-store.ts';
+import type { Store } from '../../src/store/types.ts';
+import type { BenchEngine, RowRange } from '../engines/types.ts';
+import type { World } from '../generator/world.ts';
+import { buildBodyPool } from '../http/bodies.ts';
+import { type LoadResult, runLoad } from '../http/load.ts';
+import { startServerChild } from '../http/server-child.ts';
+import { startProgress } from '../support/progress.ts';
+import { elapsedMs } from '../support/stats.ts';
+import { createKeys, ensureAccounts } from './accounts.ts';
+
+export interface HttpIngestOptions {
+  world: World;
+  seed: number;
+  /** The database our server writes to (created and migrated if new). */
+  databaseUrl: string;
+  eventsPerRequest: number;
+  connections: number;
+  durationSeconds: number;
+  label: string;
+}
+
+export interface HttpIngestResult {
+  ours: LoadResult;
+  /** Events the store holds after the run minus before: what was made durable. */
+  durableEvents: number;
+  /** durableEvents over the load's duration. */
+  durableEventsPerSecond: number;
+  /** The rows the run added, per account (what the raw single-row baseline copies). */
+  added: RowRange[];
+  noop: LoadResult;
+}
+
+/** Every account's last seq. */
+async function headsOf(store: Store, world: World): Promise<Map<string, number>> {
+  const heads = new Map<string, number>();
+  for (const account of world.accounts) heads.set(account.id, (await store.events.head(account.id)).seq);
+  return heads;
+}
+
+/** API keys go in the Authorization header as a bearer token. */
+const bearer = (key: string) => `Bearer ${key}`;
+
+async function prepareDatabase(
+  options: HttpIngestOptions,
+): Promise<{ keys: Map<string, string>; before: Map<string, number> }> {
+  const store = await openStore(options.databaseUrl);
+  try {
+    await ensureAccounts(store, options.world);
+    const keys = await createKeys(
+      store,
+      options.world.accounts.map((a) => a.id),
+      ['ingest'],
+    );
+    return { keys, before: await headsOf(store, options.world) };
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Loads our server, then the no-op server, with the same kind of requests for the same duration.
+ *
+ * @example
+ * await runHttpIngest({ world, seed, databaseUrl, eventsPerRequest: 100, connections: 50, durationSeconds: 10, label: '2 batched' });
+ */
+export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIngestResult> {
+  const { keys, before } = await prepareDatabase(options);
+  const runId = `${options.eventsPerRequest}x${Date.now().toString(36)}`;
+  const pool = (suffix: string) =>
+    buildBodyPool({
+      world: options.world,
+      seed: options.seed,
+      keys,
+      eventsPerRequest: options.eventsPerRequest,
+      runId: `${runId}${suffix}`,
+      authorization: bearer,
+    });
+  const server = await startServerChild({ mode: 'auditlog', databaseUrl: options.databaseUrl });
+  let ours: LoadResult;
+  try {
+    ours = await runLoad({
+      url: server.url,
+      pool: pool('a'),
+      ...loadShape(options),
+      label: `${options.label} ours`,
+    });
+  } finally {
+    await server.stop();
+  }
+  const store = await openStore(options.databaseUrl);
+  const after = await headsOf(store, options.world);
+  await store.close();
+  const added = [...after].flatMap(([accountId, seq]): RowRange[] => {
+    const from = (before.get(accountId) ?? 0) + 1;
+    return seq >= from ? [{ accountId, fromSeq: from, toSeq: seq }] : [];
+  });
+  const durableEvents = added.reduce((sum, r) => sum + r.toSeq - r.fromSeq + 1, 0);
+  const noopServer = await startServerChild({ mode: 'noop' });
+  let noop: LoadResult;
+  try {
+    noop = await runLoad({
+      url: noopServer.url,
+      pool: pool('n'),
+      ...loadShape(options),
+      label: `${options.label} no-op`,
+    });
+  } finally {
+    await noopServer.stop();
+  }
+  const durableEventsPerSecond = durableEvents / ours.durationSeconds;
+  return { ours, durableEvents, durableEventsPerSecond, added, noop };
+}
+
+function loadShape(options: HttpIngestOptions) {
+  return { connections: options.connections, durationSeconds: options.durationSeconds };
+}
+
+/** The raw single-row baseline of measurement 3. */
+export interface RawSingleResult {
+  events: number;
+  ms: number;
+  eventsPerSecond: number;
+}
+
+/** The first `count` rows of the ranges. */
+function firstRows(ranges: readonly RowRange[], count: number): RowRange[] {
+  const out: RowRange[] = [];
+  let left = count;
+  for (const range of ranges) {
+    if (left <= 0) break;
+    const take = Math.min(left, range.toSeq - range.fromSeq + 1);
+    out.push({ accountId: range.accountId, fromSeq: range.fromSeq, toSeq: range.fromSeq + take - 1 });
+    left -= take;
+  }
+  return out;
+}
+
+/**
+ * Inserts up to `count` of the rows our server stored (`added`, copied from `sourceUrl`) one per
+ * transaction into `targetUrl` — the same database the server started from — with autocommit and
+ * synchronous=FULL on SQLite, a commit per row on PostgreSQL: what an ingest path without group
+ * commit could reach.
+ */
+export async function runRawSingle(options: {
+  engine: BenchEngine;
+  sourceUrl: string;
+  targetUrl: string;
+  added: readonly RowRange[];
+  count: number;
+}): Promise<RawSingleResult> {
+  const writer = await options.engine.openRawWriter(options.sourceUrl, options.targetUrl);
+  try {
+    const rows = await writer.read(firstRows(options.added, options.count));
+    if (rows.count === 0) throw new Error('the HTTP single run stored no rows to copy');
+    const progress = startProgress('3 raw single-row', rows.count, 'rows');
+    const start = process.hrtime.bigint();
+    await writer.insertEach(rows);
+    const ms = elapsedMs(start);
+    progress.advance(rows.count);
+    progress.done();
+    return { events: rows.count, ms, eventsPerSecond: (rows.count * 1000) / ms };
+  } finally {
+    await writer.close();
+  }
+}

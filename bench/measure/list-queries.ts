@@ -1,0 +1,163 @@
+/**
+ * @module Measurement 4 — list latency: p50/p99 of the store's `list()` for each filter the Audit
+ * Logs page offers, on the largest account, against the same query written by hand in plain SQL on
+ * the same database. Parameters vary query to query (drawn from the loaded data), and the store and
+ * the raw query alternate, so neither profits alone from a warm cache.
+ */
+import type { EventQuery, Store } from '../../src/store/types.ts';
+import type { RawReader } from '../engines/types.ts';
+import type { QuerySamples } from '../generator/samples.ts';
+import { deriveSeed, mulberry32, pick, type Random } from '../support/prng.ts';
+import { startProgress } from '../support/progress.ts';
+import { elapsedMs, type LatencySummary, summarize } from '../support/stats.ts';
+
+/** One filter of the page and how to draw its parameters. */
+export interface QueryCase {
+  name: string;
+  make(random: Random): EventQuery;
+}
+
+export interface QueryCaseResult {
+  name: string;
+  ours: LatencySummary;
+  raw: LatencySummary;
+  /** Queries where the store and the raw SQL returned a different number of rows. */
+  rowCountMismatches: number;
+  /** Mean rows per page, to show the query is not trivially empty. */
+  meanRows: number;
+  plan: string;
+  example: EventQuery;
+}
+
+/** The page size the Audit Logs page asks for. */
+export const PAGE_SIZE = 50;
+const DAY_MS = 86_400_000;
+
+/**
+ * The page's filters, with parameters drawn from what was loaded for the largest account.
+ *
+ * @example
+ * const cases = queryCases(samples); // first page, actor, operation, … deep keyset page
+ */
+export function queryCases(samples: QuerySamples): QueryCase[] {
+  const limit = PAGE_SIZE;
+  const first = Date.parse(samples.firstOccurredAt);
+  const last = Date.parse(samples.lastOccurredAt);
+  const streams = ['central', 'media'] as const;
+  return [
+    { name: 'first page', make: (r) => ({ stream: pick(r, streams), limit }) },
+    {
+      name: 'actor',
+      make: (r) => {
+        const a = pick(r, samples.actors);
+        return { stream: a.stream, actorIds: [a.id], limit };
+      },
+    },
+    {
+      name: 'operation',
+      make: (r) => {
+        const o = pick(r, samples.operations);
+        return { stream: o.stream, operations: [o.operation], limit };
+      },
+    },
+    {
+      name: 'category',
+      make: (r) => {
+        const c = pick(r, samples.categories);
+        return { stream: c.stream, categories: [c.category], limit };
+      },
+    },
+    {
+      name: 'date range (7 days)',
+      make: (r) => {
+        const from = first + r() * Math.max(0, last - first - 7 * DAY_MS);
+        return {
+          stream: pick(r, streams),
+          from: new Date(from).toISOString(),
+          to: new Date(from + 7 * DAY_MS).toISOString(),
+          limit,
+        };
+      },
+    },
+    {
+      name: 'asset path',
+      make: (r) => ({ stream: 'media', targetPath: pick(r, samples.paths).path, limit }),
+    },
+    {
+      name: 'request id',
+      make: (r) => {
+        const s = pick(r, samples.requestIds);
+        return { stream: s.stream, requestId: s.requestId, limit };
+      },
+    },
+    { name: 'free text (file name)', make: (r) => ({ stream: 'media', q: pick(r, samples.terms), limit }) },
+    {
+      name: 'deep keyset page',
+      make: (r) => {
+        const k = pick(r, samples.keysets);
+        return { stream: k.stream, after: { occurredAt: k.occurredAt, id: k.id }, limit };
+      },
+    },
+  ];
+}
+
+async function timeOnce(run: () => Promise<number>): Promise<{ ms: number; rows: number }> {
+  const start = process.hrtime.bigint();
+  const rows = await run();
+  return { ms: elapsedMs(start), rows };
+}
+
+/**
+ * Runs `count` queries of each case through the store and through the raw reader.
+ *
+ * @example
+ * const results = await runListQueries({ store, raw, samples, count: 200, seed: 1 });
+ */
+export async function runListQueries(options: {
+  store: Store;
+  raw: RawReader;
+  samples: QuerySamples;
+  count: number;
+  seed: number;
+}): Promise<QueryCaseResult[]> {
+  const { store, raw, samples, count } = options;
+  const cases = queryCases(samples);
+  const progress = startProgress('4 list queries', cases.length * count * 2, 'queries');
+  const results: QueryCaseResult[] = [];
+  for (const queryCase of cases) {
+    const random = mulberry32(deriveSeed(options.seed, queryCase.name));
+    const queries = Array.from({ length: count }, () => queryCase.make(random));
+    const ours: number[] = [];
+    const rawMs: number[] = [];
+    let mismatches = 0;
+    let rows = 0;
+    // A few untimed runs first: prepared statements and the first page reads are one-off costs.
+    for (const q of queries.slice(0, 3)) {
+      await store.events.list(samples.accountId, q);
+      await raw.list(samples.accountId, q);
+    }
+    for (const [i, query] of queries.entries()) {
+      const runOurs = () =>
+        timeOnce(async () => (await store.events.list(samples.accountId, query)).events.length);
+      const runRaw = () => timeOnce(() => raw.list(samples.accountId, query));
+      const [a, b] = i % 2 === 0 ? [await runOurs(), await runRaw()] : [undefined, await runRaw()];
+      const o = a ?? (await runOurs());
+      ours.push(o.ms);
+      rawMs.push(b.ms);
+      rows += o.rows;
+      if (o.rows !== b.rows) mismatches++;
+      progress.advance(2);
+    }
+    results.push({
+      name: queryCase.name,
+      ours: summarize(ours),
+      raw: summarize(rawMs),
+      rowCountMismatches: mismatches,
+      meanRows: rows / count,
+      plan: await raw.explain(samples.accountId, queries[0] as EventQuery),
+      example: queries[0] as EventQuery,
+    });
+  }
+  progress.done();
+  return results;
+}
