@@ -19,6 +19,7 @@ import type { RouteContext } from './context.ts';
 import { openApiOptions } from './openapi.ts';
 import { frameworkErrors, registerProblemHandlers } from './problem.ts';
 import { registerRateLimits } from './rate-limit.ts';
+import { loggingOptions } from './request-log.ts';
 import { registerAccountRoutes } from './routes/account/index.ts';
 import { registerActorRoutes } from './routes/actors/index.ts';
 import { registerCatalogRoutes } from './routes/catalog/index.ts';
@@ -34,7 +35,7 @@ export interface AppDeps {
   config: Config;
   /** The clock receipt times and the future-skew rule use. Default: the system clock. */
   clock?: () => Date;
-  /** A pino logger; default: Fastify's pino at `config.logLevel`. */
+  /** A pino logger; default: Fastify's pino at `config.logLevel`. Either way `?token=` is redacted. */
   logger?: FastifyBaseLogger;
   /** The catalog; default: {@link loadCatalog} from the config. */
   catalog?: Catalog;
@@ -52,9 +53,9 @@ export interface AppDeps {
 export async function createApp(deps: AppDeps): Promise<App> {
   const { store, config } = deps;
   const catalog = deps.catalog ?? (await loadCatalog(config));
-  const logging = deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } };
   const app = Fastify({
-    ...logging,
+    // The request log redacts `?token=`: a viewer link's credential must not land in log files.
+    ...loggingOptions(config.logLevel, deps.logger),
     return503OnClosing: true,
     frameworkErrors,
   }).withTypeProvider<TypeBoxProvider>();

@@ -30,7 +30,7 @@ describe('registerWeb', () => {
     await writeFile(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
     const server = await appWith(dir);
 
-    for (const url of ['/', '/media', '/media/anything?event=01X']) {
+    for (const url of ['/', '/media', '/media/anything?event=01X', '/access', '/access?actor=u_1']) {
       const page = await server.inject({ url });
       expect(page.statusCode, url).toBe(200);
       expect(page.headers['content-type']).toMatch(/^text\/html/);

@@ -1,8 +1,8 @@
 /**
  * @module Serves the built Audit Logs page (web/dist): hashed assets under /assets/ with a long
- * immutable cache, and index.html for the page's own paths (`/`, `/media`, `/media/*`) so the
- * client-side router can take over. Only these routes are added: every other path keeps the API's
- * problem+json 404. Without a build, the page's paths answer with a short hint instead of failing.
+ * immutable cache, and index.html for the page's own paths (`/`, `/media`, `/access` and below)
+ * so the client-side router can take over. Only these routes are added: every other path keeps the
+ * API's problem+json 404. Without a build, the page's paths answer with a short hint, not a crash.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -14,8 +14,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 /** Where `npm run build:web` writes the page. */
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
-/** The paths the single-page app answers (its two tabs; `/media/*` keeps room for deeper links). */
-export const PAGE_ROUTES = ['/', '/media', '/media/*'] as const;
+/**
+ * The paths the single-page app answers: its tabs (Dashboard, Media Library, Log access); the `/*`
+ * forms keep room for deeper links. Whether a viewer may see Log access is the API's answer, not
+ * the page route's: the page is the same for everyone.
+ */
+export const PAGE_ROUTES = ['/', '/media', '/media/*', '/access', '/access/*'] as const;
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Audit logs</title></head>

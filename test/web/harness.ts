@@ -1,10 +1,11 @@
 /**
- * @module The browser suite's world: the page built once with Vite, a real Auditlog server on a
- * temporary SQLite file with the seed sent through the ingest API, and one Chromium. Helpers read
+ * @module The browser suites' world: the page built once with Vite, a real Auditlog server on a
+ * temporary SQLite file (with a clock the test moves) and the seed sent through the ingest API,
+ * members and viewer tokens minted through the API, and one Chromium. Helpers read
  * what the page shows (row ids, counts) so tests compare it with what the seed says it must be.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,7 @@ import { createApiKey } from '../../src/access/api-keys.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createApp } from '../../src/server/app.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
-import type { Store } from '../../src/store/types.ts';
+import type { Role, Store } from '../../src/store/types.ts';
 import { type SeededEvent, seed } from './seed.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,20 +25,98 @@ export const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 export const TIME_ZONE = 'Asia/Kolkata';
 const ZONE_OFFSET_MS = 330 * 60_000;
 
-/** Builds web/ into web/dist exactly as `npm run build:web` does (production mode). */
+const WEB = join(ROOT, 'web');
+const DIST = join(WEB, 'dist');
+// In node_modules (ignored, same filesystem as web/, so the finished build moves in with a rename).
+const CACHE = join(ROOT, 'node_modules', '.cache');
+const BUILD_LOCK = join(CACHE, 'auditlog-web-build.lock');
+const STALE_LOCK_MS = 5 * 60_000;
+
+async function newestSourceTime(): Promise<number> {
+  const entries = await readdir(join(WEB, 'src'), { recursive: true, withFileTypes: true });
+  const files = [
+    join(WEB, 'index.html'),
+    join(WEB, 'vite.config.ts'),
+    ...entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)),
+  ];
+  const times = await Promise.all(files.map(async (file) => (await stat(file)).mtimeMs));
+  return Math.max(...times);
+}
+
+async function isBuilt(): Promise<boolean> {
+  try {
+    return (await stat(join(DIST, 'index.html'))).mtimeMs >= (await newestSourceTime());
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `fn` holding a lock shared by every test process (mkdir is atomic); a stale lock is taken over. */
+async function withBuildLock(fn: () => Promise<void>): Promise<void> {
+  await mkdir(CACHE, { recursive: true });
+  const giveUpAt = Date.now() + 2 * STALE_LOCK_MS;
+  for (;;) {
+    try {
+      await mkdir(BUILD_LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (await stat(BUILD_LOCK).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > STALE_LOCK_MS) await rm(BUILD_LOCK, { recursive: true, force: true });
+      else if (Date.now() > giveUpAt) throw new Error(`web build lock ${BUILD_LOCK} is held too long`);
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    await fn();
+  } finally {
+    await rm(BUILD_LOCK, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds web/ into web/dist as `npm run build:web` does (production mode), unless it is already
+ * newer than every source file. Several browser suites run at once: one builds while the others
+ * wait, then find it built — none empties web/dist while another suite's server is reading it.
+ */
 export async function buildPage(): Promise<void> {
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const child = spawn(
-    process.execPath,
-    [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-    {
+  await withBuildLock(async () => {
+    if (await isBuilt()) return;
+    const out = join(CACHE, `auditlog-web-dist-${process.pid}`);
+    const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+    const args = ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn', '--outDir', out];
+    const child = spawn(process.execPath, [vite, ...args, '--emptyOutDir'], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`vite build exited with ${code}`);
+    await rm(DIST, { recursive: true, force: true });
+    await rename(out, DIST).catch(async (error: NodeJS.ErrnoException) => {
+      // node_modules on another filesystem (a mounted cache): copy instead of moving.
+      if (error.code !== 'EXDEV') throw error;
+      await cp(out, DIST, { recursive: true });
+      await rm(out, { recursive: true, force: true });
+    });
+  });
+}
+
+/** The test's clock: the server's "now" (token expiry, receipt times) moves only when told. */
+export interface TestClock {
+  now(): Date;
+  /** Moves the server's time forward, e.g. past a viewer token's expiry. */
+  advance(ms: number): void;
+}
+
+function testClock(): TestClock {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance(ms) {
+      offset += ms;
     },
-  );
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`vite build exited with ${code}`);
+  };
 }
 
 /** A running server with the seeded account and credentials for each state the page handles. */
@@ -53,9 +132,54 @@ export interface World {
   disabledKey: string;
   /** ingest only: reading is refused. */
   ingestOnlyKey: string;
+  /** admin on the enterprise account: mints viewer tokens. */
+  adminKey: string;
+  /** The server's clock. */
+  clock: TestClock;
+  /** Adds (or replaces) a member of the enterprise account, straight in the store (nothing recorded). */
+  member(id: string, role: Role, name: string): Promise<void>;
+  /** Mints a viewer token for a member through POST /v1/viewer-tokens, as a host backend does. */
+  viewerToken(memberId: string, ttlSeconds?: number): Promise<string>;
   /** Uncaught errors of any page (a test asserts there were none). */
   pageErrors: string[];
   close(): Promise<void>;
+}
+
+/** Debian's Chromium, headless, with nothing that reaches beyond 127.0.0.1. */
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+/** Members of the enterprise account, and viewer tokens minted for them as a host backend does. */
+function viewerHelpers(store: Store, url: string, adminKey: string): Pick<World, 'member' | 'viewerToken'> {
+  return {
+    async member(id, role, name) {
+      const email = `${id.replace(/^u_/, '')}@acme.test`;
+      await store.members.upsert({ accountId: 'acme', id, email, name, role });
+    },
+    async viewerToken(memberId, ttlSeconds) {
+      const response = await fetch(`${url}/v1/viewer-tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ memberId, ...(ttlSeconds && { ttlSeconds }) }),
+      });
+      if (response.status !== 201)
+        throw new Error(`minting failed: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { data: { token: string } }).data.token;
+    },
+  };
 }
 
 /** Starts everything; `close()` undoes it. */
@@ -76,31 +200,22 @@ export async function startWorld(): Promise<World> {
   const key = (await createApiKey(store.accounts, 'acme', ['ingest', 'read'], 'web')).key;
   const disabledKey = (await createApiKey(store.accounts, 'smallco', ['read'], 'web')).key;
   const ingestOnlyKey = (await createApiKey(store.accounts, 'acme', ['ingest'], 'producer')).key;
+  const adminKey = (await createApiKey(store.accounts, 'acme', ['admin'], 'host backend')).key;
+  const clock = testClock();
   // Hash (not mask) secrets at ingest, so the page shows both kinds of redaction: the server's
   // keyed hash, and the mask a producer applied before sending.
   const app = await createApp({
     store,
     config: loadConfig({}, { logLevel: 'silent' }),
     redaction: { action: 'hash', hmacKey: 'browser-suite-hmac-key-0123456789' },
+    clock: () => clock.now(),
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   // Whole hours, two days back: every seeded instant is in the past and on a minute boundary.
   const base = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 86_400_000;
   const events = await seed(url, key, base);
   await mkdir(SCREENSHOTS, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await launchChromium();
   return {
     url,
     store,
@@ -110,7 +225,10 @@ export async function startWorld(): Promise<World> {
     key,
     disabledKey,
     ingestOnlyKey,
+    adminKey,
+    clock,
     pageErrors: [],
+    ...viewerHelpers(store, url, adminKey),
     async close() {
       await browser.close();
       await app.close();

@@ -1,24 +1,41 @@
 /**
- * @module The page shell: credential gate, data providers, the two tabs (Dashboard at `/`, Media
- * Library at `/media`) and the URL-driven choice between the event list, an asset's history and
- * the details panel.
+ * @module The page shell: the credential gate, the session (who is signed in, which tabs they may
+ * see), the data providers, and the URL-driven choice between an event list (Dashboard at `/`,
+ * Media Library at `/media`, Log access at `/access`), an asset's history and the details panel.
+ * A credential refused mid-session replaces everything with one message.
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import type { Stream } from '../../src/events/catalog.ts';
 import { AssetHistory } from './components/AssetHistory.tsx';
 import { EventDetails } from './components/EventDetails.tsx';
 import { EventsView } from './components/EventsView.tsx';
-import { Message } from './components/States.tsx';
+import { SessionBadge } from './components/SessionBadge.tsx';
+import { SignedOut } from './components/States.tsx';
 import { Tabs } from './components/Tabs.tsx';
 import { createApiClient } from './lib/api.ts';
+import { forgetToken } from './lib/auth.ts';
 import { filtersFromSearch } from './lib/filters.ts';
-import { ApiContext, shouldRetry } from './lib/queries.ts';
+import { ApiContext, shouldRetry, useSession } from './lib/queries.ts';
 import { hrefOf, navigate, useLocation } from './lib/router.ts';
+import { type AuthLoss, streamsToOffer } from './lib/session.ts';
+import { streamOf, viewOf } from './lib/views.ts';
 
 /** The whole page for one credential (or the sign-in hint without one). */
 export function App({ token }: { token: string | null }) {
-  const api = useMemo(() => (token ? createApiClient(token) : null), [token]);
+  const [loss, setLoss] = useState<AuthLoss | null>(null);
+  const api = useMemo(
+    () =>
+      token
+        ? createApiClient(token, {
+            onAuthLoss: (next) => {
+              forgetToken();
+              // The first answer wins: calls still in flight may fail the same way a moment later.
+              setLoss((current) => current ?? next);
+            },
+          })
+        : null,
+    [token],
+  );
   const [client] = useState(
     () =>
       new QueryClient({
@@ -27,33 +44,42 @@ export function App({ token }: { token: string | null }) {
         },
       }),
   );
+  if (!api || loss) {
+    return (
+      <div className="app">
+        <header className="app-header">
+          <h1>Audit logs</h1>
+        </header>
+        <main className="app-main">
+          <SignedOut loss={loss} />
+        </main>
+      </div>
+    );
+  }
+  return (
+    <QueryClientProvider client={client}>
+      <ApiContext.Provider value={api}>
+        <SignedIn />
+      </ApiContext.Provider>
+    </QueryClientProvider>
+  );
+}
+
+/** Header (tabs, who is signed in) and the views. The table does not wait for the session. */
+function SignedIn() {
+  const session = useSession();
+  // No tabs until the session says which: a developer never sees tabs they cannot open.
+  const streams = session.isPending ? [] : streamsToOffer(session.data);
   return (
     <div className="app">
       <header className="app-header">
         <h1>Audit logs</h1>
-        {api && <Tabs />}
+        <Tabs streams={streams} />
+        <SessionBadge session={session.data} />
       </header>
-      {api ? (
-        <QueryClientProvider client={client}>
-          <ApiContext.Provider value={api}>
-            <AuditLogs />
-          </ApiContext.Provider>
-        </QueryClientProvider>
-      ) : (
-        <main className="app-main">
-          <Message title="Open this page with a viewer link" tone="info">
-            This page needs a link from your dashboard that signs you in. Ask an account owner or admin for
-            access if you don't have one.
-          </Message>
-        </main>
-      )}
+      <AuditLogs />
     </div>
   );
-}
-
-/** Which stream a path shows. */
-export function streamOf(path: string): Stream {
-  return path === '/media' || path.startsWith('/media/') ? 'media' : 'central';
 }
 
 function AuditLogs() {
@@ -65,7 +91,7 @@ function AuditLogs() {
   const [returnFocusTo, setReturnFocusTo] = useState<string | null>(null);
 
   useEffect(() => {
-    document.title = `Audit logs · ${stream === 'media' ? 'Media Library' : 'Dashboard'}`;
+    document.title = `Audit logs · ${viewOf(stream).label}`;
   }, [stream]);
 
   // After the panel closes, focus goes back to the row it was opened from.

@@ -1,7 +1,8 @@
 /**
- * @module The event table (TanStack Table). Each row opens the details panel: by click, or by
- * keyboard (↑/↓ move between rows, Enter opens). Below it: the row count and "Load more", which
- * follows the keyset cursor, so rows that arrive meanwhile never shift or repeat a page.
+ * @module The event table (TanStack Table), its columns per stream: Log access says who read what,
+ * not what changed. Each row opens the details panel: by click, or by keyboard (↑/↓ move between
+ * rows, Enter opens). Below it: the row count and "Load more", which follows the keyset cursor, so
+ * rows that arrive meanwhile never shift or repeat a page.
  */
 import {
   type CellContext,
@@ -13,7 +14,8 @@ import {
 import type { KeyboardEvent } from 'react';
 import type { Stream } from '../../../src/events/catalog.ts';
 import type { EventSummary } from '../../../src/events/schema.ts';
-import type { CatalogResponse } from '../lib/catalog.ts';
+import { type CatalogResponse, humanize } from '../lib/catalog.ts';
+import { ReadSummary } from './AccessCells.tsx';
 import { ActorLabel, ApiCall, actorName, RelativeTime, StatusBadge, typeLabel, useNow } from './Cells.tsx';
 
 /** Props of {@link EventTable}. */
@@ -100,6 +102,15 @@ function AssetCell(context: CellContext<EventSummary, unknown>) {
   );
 }
 
+/** Log access: the operation alone (List, View, Export): its one category would repeat on every row. */
+function ReadOperationCell(context: CellContext<EventSummary, unknown>) {
+  return humanize(context.row.original.operation);
+}
+
+function ReadCell(context: CellContext<EventSummary, unknown>) {
+  return <ReadSummary row={context.row.original} catalog={metaOf(context).catalog} />;
+}
+
 const CENTRAL_COLUMNS = [
   column.display({ id: 'user', header: 'User', cell: UserCell }),
   column.display({ id: 'time', header: 'Time', cell: TimeCell }),
@@ -108,6 +119,18 @@ const CENTRAL_COLUMNS = [
   column.display({ id: 'api', header: 'API', cell: ApiCell }),
 ];
 const MEDIA_COLUMNS = [...CENTRAL_COLUMNS, column.display({ id: 'asset', header: 'Asset', cell: AssetCell })];
+const ACCESS_COLUMNS = [
+  column.display({ id: 'user', header: 'Who', cell: UserCell }),
+  column.display({ id: 'time', header: 'Time', cell: TimeCell }),
+  column.display({ id: 'read', header: 'Read', cell: ReadOperationCell }),
+  column.display({ id: 'what', header: 'What', cell: ReadCell }),
+  column.display({ id: 'status', header: 'Status', cell: StatusCell }),
+];
+const COLUMNS: Record<Stream, typeof CENTRAL_COLUMNS> = {
+  central: CENTRAL_COLUMNS,
+  media: MEDIA_COLUMNS,
+  access: ACCESS_COLUMNS,
+};
 
 // ↑/↓ move focus between the rows' open buttons (a roving focus over the table, not the page).
 function moveFocus(event: KeyboardEvent<HTMLTableSectionElement>) {
@@ -134,7 +157,7 @@ export function EventTable(props: EventTableProps) {
   };
   const table = useReactTable({
     data: props.rows,
-    columns: props.stream === 'media' ? MEDIA_COLUMNS : CENTRAL_COLUMNS,
+    columns: COLUMNS[props.stream],
     meta,
     getCoreRowModel: getCoreRowModel(),
     getRowId: (row) => row.id,

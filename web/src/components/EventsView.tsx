@@ -6,6 +6,7 @@ import type { Stream } from '../../../src/events/catalog.ts';
 import { type Filters, hasFilters, searchFromFilters } from '../lib/filters.ts';
 import { useCatalog, useEventRows } from '../lib/queries.ts';
 import { hrefOf, navigate } from '../lib/router.ts';
+import { viewOf } from '../lib/views.ts';
 import { EventTable } from './EventTable.tsx';
 import { FilterBar } from './FilterBar.tsx';
 import { ErrorState, isGateError, Message, Skeleton } from './States.tsx';
@@ -23,7 +24,7 @@ export interface EventsViewProps {
 export function EventsView({ stream, filters, selectedId, onOpen, onShowHistory }: EventsViewProps) {
   const list = useEventRows(stream, filters);
   const catalog = useCatalog();
-  const path = stream === 'media' ? '/media' : '/';
+  const { path } = viewOf(stream);
   const apply = (next: Filters) => navigate(hrefOf(path, searchFromFilters(next)));
   const clear = () => navigate(path);
 

@@ -1,9 +1,10 @@
 /**
  * @module The page's non-table states: loading skeleton, messages (empty, error, feature off, no
- * access, not signed in) and the mapping from an API error code to the right one.
+ * access, not signed in, session ended) and the mapping from an API error code to the right one.
  */
 import type { ReactNode } from 'react';
 import { ApiError } from '../lib/api.ts';
+import type { AuthLoss } from '../lib/session.ts';
 
 /** Placeholder rows while the first page loads. */
 export function Skeleton({ rows = 8 }: { rows?: number }) {
@@ -47,6 +48,27 @@ export function Message({
 }
 
 /**
+ * The whole page once the credential is refused: an ended session (expired, or revoked after it
+ * worked) sends the viewer back to the dashboard for a fresh link; a link that never worked says so.
+ */
+export function SignedOut({ loss }: { loss: AuthLoss | null }) {
+  if (loss === 'expired') {
+    return (
+      <Message title="Your session has expired" tone="info">
+        Open the Audit Logs page again from the dashboard.
+      </Message>
+    );
+  }
+  return (
+    <Message title="Open this page with a viewer link" tone="info">
+      {loss === 'invalid'
+        ? 'Your link is not valid. Open the Audit Logs page again from your dashboard.'
+        : "This page needs a link from your dashboard that signs you in. Ask an account owner or admin for access if you don't have one."}
+    </Message>
+  );
+}
+
+/**
  * What to show for a failed call: the plan gate, the role gate, the sign-in hint, or the API's own
  * detail. `retry` is offered only where trying again can help.
  */
@@ -60,19 +82,19 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
     );
   }
   if (code === 'ROLE_NOT_ALLOWED' || code === 'FORBIDDEN') {
+    // The API says which role and which stream (an auditor opening Log access, say); a key lacking
+    // the read scope gets the general rule.
     return (
       <Message title="You don't have access" tone="info">
-        Only account owners, admins and auditors can read audit logs.
+        {code === 'ROLE_NOT_ALLOWED' && error instanceof ApiError
+          ? error.message
+          : 'Only account owners, admins and auditors can read audit logs.'}
       </Message>
     );
   }
+  // The page replaces every view on these (see App.tsx); this covers the moment before it does.
   if (code === 'UNAUTHENTICATED' || code === 'TOKEN_EXPIRED') {
-    return (
-      <Message title="Open this page with a viewer link" tone="info">
-        {code === 'TOKEN_EXPIRED' ? 'Your link has expired. ' : 'Your link is not valid. '}
-        Open the Audit logs page again from your dashboard.
-      </Message>
-    );
+    return <SignedOut loss={code === 'TOKEN_EXPIRED' ? 'expired' : 'invalid'} />;
   }
   const detail = error instanceof Error ? error.message : 'Something went wrong.';
   return (

@@ -1,16 +1,18 @@
-/** @module The two views as tabs: plain links, so they open in a new tab and survive reloads. */
+/**
+ * @module The views as tabs — only those the signed-in credential may read — as plain links, so
+ * they open in a new tab and survive reloads.
+ */
 import type { MouseEvent } from 'react';
+import type { Stream } from '../../../src/events/catalog.ts';
 import { navigate, useLocation } from '../lib/router.ts';
+import { streamOf, viewsFor } from '../lib/views.ts';
 
-const TABS = [
-  { href: '/', label: 'Dashboard', media: false },
-  { href: '/media', label: 'Media Library', media: true },
-];
-
-/** Dashboard | Media Library. Switching tabs starts with no filters (the streams differ). */
-export function Tabs() {
+/** Dashboard | Media Library | Log access. Switching tabs starts with no filters (the streams differ). */
+export function Tabs({ streams }: { streams: readonly Stream[] }) {
   const { path } = useLocation();
-  const onMedia = path === '/media' || path.startsWith('/media/');
+  const current = streamOf(path);
+  const views = viewsFor(streams);
+  if (views.length === 0) return null;
   const follow = (event: MouseEvent<HTMLAnchorElement>, href: string) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
@@ -18,15 +20,15 @@ export function Tabs() {
   };
   return (
     <nav className="tabs" aria-label="Audit log views">
-      {TABS.map((tab) => (
+      {views.map((view) => (
         <a
-          key={tab.href}
-          href={tab.href}
+          key={view.path}
+          href={view.path}
           className="tab"
-          aria-current={tab.media === onMedia ? 'page' : undefined}
-          onClick={(event) => follow(event, tab.href)}
+          aria-current={view.stream === current ? 'page' : undefined}
+          onClick={(event) => follow(event, view.path)}
         >
-          {tab.label}
+          {view.label}
         </a>
       ))}
     </nav>

@@ -2,8 +2,10 @@
  * @module The page's only door to the server: typed calls to the /v1 read API with the bearer
  * credential, and RFC 9457 problems turned into {@link ApiError} values the page can branch on.
  */
+import type { SessionView } from '../../../src/access/schema.ts';
 import type { Actor, AuditEvent, EventSummary } from '../../../src/events/schema.ts';
 import type { CatalogResponse } from './catalog.ts';
+import { type AuthLoss, authLossOf } from './session.ts';
 
 /** One page of the list endpoint. */
 export interface EventPage {
@@ -42,6 +44,19 @@ export interface ApiClient {
   getEvent(id: string, signal?: AbortSignal): Promise<AuditEvent>;
   listActors(stream: string, signal?: AbortSignal): Promise<Actor[]>;
   getCatalog(signal?: AbortSignal): Promise<CatalogResponse>;
+  /** Who the credential is and which streams it may read (GET /v1/me). */
+  getSession(signal?: AbortSignal): Promise<SessionView>;
+}
+
+/** What the client needs besides the credential. */
+export interface ApiClientOptions {
+  /** Passed in so the page has no hidden global dependency; default: the window's fetch. */
+  fetchImpl?: typeof fetch;
+  /**
+   * Called when a call is refused for the credential itself (see {@link authLossOf}), so the page
+   * can replace every view at once instead of showing an error in each.
+   */
+  onAuthLoss?: (loss: AuthLoss) => void;
 }
 
 async function problemOf(response: Response): Promise<ApiError> {
@@ -62,10 +77,14 @@ async function problemOf(response: Response): Promise<ApiError> {
 }
 
 /**
- * Creates the client. `fetchImpl` is passed in so the page has no hidden global dependency.
- * @example const api = createApiClient(token); const page = await api.listEvents(params);
+ * Creates the client.
+ * @example const api = createApiClient(token, { onAuthLoss: setLoss }); const page = await api.listEvents(params);
  */
-export function createApiClient(token: string, fetchImpl: typeof fetch = fetch.bind(window)): ApiClient {
+export function createApiClient(token: string, options: ApiClientOptions = {}): ApiClient {
+  const fetchImpl = options.fetchImpl ?? fetch.bind(window);
+  // Whether any call succeeded with this credential: a later 401 then means the session ended.
+  let signedIn = false;
+
   async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
     let response: Response;
     try {
@@ -77,7 +96,13 @@ export function createApiClient(token: string, fetchImpl: typeof fetch = fetch.b
       if (signal?.aborted) throw error;
       throw new ApiError('NETWORK', 0, 'The audit log service could not be reached.');
     }
-    if (!response.ok) throw await problemOf(response);
+    if (!response.ok) {
+      const error = await problemOf(response);
+      const loss = authLossOf(error, signedIn);
+      if (loss) options.onAuthLoss?.(loss);
+      throw error;
+    }
+    signedIn = true;
     return (await response.json()) as T;
   }
 
@@ -88,5 +113,6 @@ export function createApiClient(token: string, fetchImpl: typeof fetch = fetch.b
     listActors: async (stream, signal) =>
       (await get<{ data: Actor[] }>(`/v1/actors?stream=${encodeURIComponent(stream)}`, signal)).data,
     getCatalog: async (signal) => (await get<{ data: CatalogResponse }>('/v1/catalog', signal)).data,
+    getSession: async (signal) => (await get<{ data: SessionView }>('/v1/me', signal)).data,
   };
 }

@@ -18,3 +18,8 @@ export function takeToken(): string | null {
   }
   return window.sessionStorage.getItem(KEY);
 }
+
+/** Drops the stored credential once the server refuses it: a dead token is not kept around. */
+export function forgetToken(): void {
+  window.sessionStorage.removeItem(KEY);
+}

@@ -1,6 +1,6 @@
 /**
- * @module Server state for the page (TanStack Query): the event list as keyset pages, one event,
- * the actors and the catalog. The list never waits for actors or catalog, so the table paints first.
+ * @module Server state for the page (TanStack Query): the session, the event list as keyset pages,
+ * one event, the actors and the catalog. The list waits for none of the others: the table paints first.
  */
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
@@ -88,6 +88,16 @@ export function useCatalog() {
   return useQuery({
     queryKey: ['catalog'],
     queryFn: ({ signal }) => api.getCatalog(signal),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** Who is signed in and which streams they may read; fetched once per page load. */
+export function useSession() {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['session'],
+    queryFn: ({ signal }) => api.getSession(signal),
     staleTime: Number.POSITIVE_INFINITY,
   });
 }

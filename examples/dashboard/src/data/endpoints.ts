@@ -58,8 +58,7 @@ export function createEndpointRepository(db: Database.Database) {
       });
       return present(byId.get(endpoint.id))!;
     },
-    remove: (id: string): boolean =>
-      db.prepare('DELETE FROM url_endpoints WHERE id = ?').run(id).changes > 0,
+    remove: (id: string): boolean => db.prepare('DELETE FROM url_endpoints WHERE id = ?').run(id).changes > 0,
   };
 }
 

@@ -22,9 +22,12 @@ export function createPurgeRepository(db: Database.Database) {
       return row ? { ...row, urls: JSON.parse(row.urls) } : null;
     },
     insert(request: PurgeRequest): PurgeRequest {
-      db.prepare(
-        'INSERT INTO purge_requests (id, urls, requested_by, created_at) VALUES (?, ?, ?, ?)',
-      ).run(request.id, JSON.stringify(request.urls), request.requestedBy, request.createdAt);
+      db.prepare('INSERT INTO purge_requests (id, urls, requested_by, created_at) VALUES (?, ?, ?, ?)').run(
+        request.id,
+        JSON.stringify(request.urls),
+        request.requestedBy,
+        request.createdAt,
+      );
       return request;
     },
   };

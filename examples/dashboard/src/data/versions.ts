@@ -47,7 +47,9 @@ export function createVersionRepository(db: Database.Database) {
     /** Drops the version's bytes and hides it; the row stays to keep its number taken. */
     remove: (id: string, at: string): boolean =>
       db
-        .prepare('UPDATE file_versions SET content = NULL, deleted_at = ? WHERE id = ? AND deleted_at IS NULL')
+        .prepare(
+          'UPDATE file_versions SET content = NULL, deleted_at = ? WHERE id = ? AND deleted_at IS NULL',
+        )
         .run(at, id).changes > 0,
   };
 }
