@@ -5,7 +5,7 @@
  */
 import { AuditlogError } from '../errors.ts';
 import type { Account, AccountPatch, AccountStore } from '../store/types.ts';
-import type { ChangeOrigin, Recorder, SystemEvent } from './recorder.ts';
+import { type ChangeOrigin, changeEvent, type Recorder, type SystemEvent } from './recorder.ts';
 import { RETENTION_DAYS } from './schema.ts';
 
 /** What the settings services need. */
@@ -74,22 +74,8 @@ function settingsEvent(
   change: { before: Partial<Settings> | null; after: Partial<Settings>; request: unknown },
   origin: ChangeOrigin,
 ): SystemEvent {
-  return {
-    stream: 'central',
-    category: 'settings',
-    operation,
-    actor: origin.actor,
-    target: { type: 'account', id: account.id, name: account.name },
-    api: origin.api ?? null,
-    request: change.request,
-    before: change.before,
-    after: change.after,
-    status: 'success',
-    httpStatus: origin.httpStatus ?? null,
-    ip: origin.ip ?? null,
-    userAgent: origin.userAgent ?? null,
-    requestId: origin.requestId ?? null,
-  };
+  const target = { type: 'account', id: account.id, name: account.name };
+  return changeEvent({ category: 'settings', operation, target, ...change }, origin);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { AuditlogError, isAuditlogError, type Violation } from '../errors.ts';
 import type { Member, MemberInput, MemberStore } from '../store/types.ts';
-import type { ChangeOrigin, Recorder, SystemEvent } from './recorder.ts';
+import { type ChangeOrigin, changeEvent, type Recorder, type SystemEvent } from './recorder.ts';
 import { MemberBodySchema, MemberParamsSchema } from './schema.ts';
 import { checkBody } from './validate.ts';
 
@@ -25,22 +25,8 @@ function memberEvent(
   change: { before: MemberFields | null; after: MemberFields | null; request: unknown },
   origin: ChangeOrigin,
 ): SystemEvent {
-  return {
-    stream: 'central',
-    category: 'user_management',
-    operation,
-    actor: origin.actor,
-    target: { type: 'member', id: member.id, name: member.name },
-    api: origin.api ?? null,
-    request: change.request,
-    before: change.before,
-    after: change.after,
-    status: 'success',
-    httpStatus: origin.httpStatus ?? null,
-    ip: origin.ip ?? null,
-    userAgent: origin.userAgent ?? null,
-    requestId: origin.requestId ?? null,
-  };
+  const target = { type: 'member', id: member.id, name: member.name };
+  return changeEvent({ category: 'user_management', operation, target, ...change }, origin);
 }
 
 /**

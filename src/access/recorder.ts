@@ -81,6 +81,39 @@ export interface ChangeOrigin {
   httpStatus?: number | null;
 }
 
+/** What changed, for {@link changeEvent}. */
+export interface Change {
+  category: string;
+  operation: string;
+  target: NonNullable<SystemEvent['target']>;
+  before: unknown;
+  after: unknown;
+  request: unknown;
+}
+
+/**
+ * The central event recording a change Auditlog itself made (account settings, members): the
+ * change's values, with the actor and request context of its origin.
+ */
+export function changeEvent(change: Change, origin: ChangeOrigin): SystemEvent {
+  return {
+    stream: 'central',
+    category: change.category,
+    operation: change.operation,
+    actor: origin.actor,
+    target: change.target,
+    api: origin.api ?? null,
+    request: change.request,
+    before: change.before,
+    after: change.after,
+    status: 'success',
+    httpStatus: origin.httpStatus ?? null,
+    ip: origin.ip ?? null,
+    userAgent: origin.userAgent ?? null,
+    requestId: origin.requestId ?? null,
+  };
+}
+
 /** The actor of changes made with the `auditlog` command (an operator on the server's machine). */
 export const CLI_ORIGIN: ChangeOrigin = {
   actor: { type: 'system', id: 'auditlog-cli', name: 'auditlog command line' },
