@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, GENESIS_HASH, hashEvent, type PendingEvent, sealEvent } from './chain.ts';
 
@@ -31,6 +32,28 @@ describe('canonicalJson', () => {
 
   it('drops undefined members and encodes undefined array items as null', () => {
     expect(canonicalJson({ a: undefined, b: [undefined, 1] })).toBe('{"b":[null,1]}');
+  });
+});
+
+/** The definition the hash was first written with; the faster canonicalJson must agree with it. */
+function referenceCanonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => referenceCanonicalJson(item === undefined ? null : item)).join(',')}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${referenceCanonicalJson(v)}`).join(',')}}`;
+}
+
+describe('canonicalJson against its reference definition', () => {
+  it('encodes any value exactly as the reference does, so no stored hash changes', () => {
+    const anything = fc.anything({ withSparseArray: true, withNullPrototype: true, withObjectString: true });
+    fc.assert(
+      fc.property(anything, (value) => canonicalJson(value) === referenceCanonicalJson(value)),
+      { numRuns: 2000 },
+    );
   });
 });
 

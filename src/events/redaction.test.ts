@@ -269,6 +269,16 @@ describe('redactValue examples', () => {
     expect(redactString('Basic settings updated')).toBe('Basic settings updated');
   });
 
+  it('still finds the shortest secrets of each kind (the pre-scan must not skip them)', () => {
+    // Each is at the length limit of the cheap pre-scan in redactStringWith.
+    expect(redactString('slack xoxb-1234567890 ok')).toBe(`slack ${REDACTED} ok`);
+    expect(redactString('id AKIAIOSFODNN7EXAMPLE here')).toBe(`id ${REDACTED} here`);
+    expect(redactString('use Bearer abcd.efgh now')).toBe(`use Bearer ${REDACTED} now`);
+    expect(redactString('eyJhbGciOi.eyJzdWIiOi.sig')).toBe(REDACTED);
+    expect(redactString('-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----')).toBe(REDACTED);
+    expect(redactString('a long sentence of short words only')).toBe('a long sentence of short words only');
+  });
+
   it('recognises an AWS secret key beside its access key id', () => {
     const out = redactValue({
       accessKey: { id: 'AKIAIOSFODNN7EXAMPLE', value: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },

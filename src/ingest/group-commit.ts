@@ -1,7 +1,8 @@
 /**
  * @module Group commit: concurrent ingest requests share one durable transaction. Batches submitted
  * while a commit is in flight (or within the same tick) are merged into the next `appendBatches`
- * call, so the cost of an fsync is paid once per group instead of once per request.
+ * call, so the cost of an fsync is paid once per group instead of once per request. A store that
+ * declares appendConcurrency > 1 (SQLite) gets the next group while the previous one is syncing.
  */
 import { AuditlogError } from '../errors.ts';
 import type { AppendBatch, AppendOutcome, EventStore } from '../store/types.ts';
@@ -17,6 +18,8 @@ export interface GroupCommitter {
 export interface GroupCommitOptions {
   /** Upper bound on the events of one group (a single larger batch still goes alone). Default 5000. */
   maxEvents?: number;
+  /** Groups whose commit may be in flight at once. Default: the store's appendConcurrency, else 1. */
+  maxInFlight?: number;
 }
 
 interface Waiting {
@@ -46,11 +49,14 @@ function takeGroup(queue: Waiting[], maxEvents: number): Waiting[] {
  */
 export function createGroupCommitter(events: EventStore, options: GroupCommitOptions = {}): GroupCommitter {
   const maxEvents = options.maxEvents ?? 5000;
+  const maxInFlight = Math.max(1, options.maxInFlight ?? events.appendConcurrency ?? 1);
   const queue: Waiting[] = [];
-  let running = false;
+  let inFlight = 0;
   let scheduled = false;
   let idle: Promise<void> = Promise.resolve();
   let markIdle: () => void = () => {};
+
+  const busy = () => scheduled || inFlight > 0 || queue.length > 0;
 
   async function commit(group: Waiting[]): Promise<void> {
     try {
@@ -66,33 +72,47 @@ export function createGroupCommitter(events: EventStore, options: GroupCommitOpt
     }
   }
 
-  async function drain(): Promise<void> {
+  function committed(): void {
+    inFlight -= 1;
+    if (queue.length > 0) schedule();
+    else if (!busy()) markIdle();
+  }
+
+  function drain(): void {
     scheduled = false;
-    running = true;
-    while (queue.length > 0) await commit(takeGroup(queue, maxEvents));
-    running = false;
-    markIdle();
+    // Groups are started in submission order. With a store that writes synchronously and only
+    // waits for its fsync (SQLite), a later group is written while an earlier one is syncing.
+    while (queue.length > 0 && inFlight < maxInFlight) {
+      inFlight += 1;
+      void commit(takeGroup(queue, maxEvents)).then(committed);
+    }
+    if (!busy()) markIdle();
   }
 
   function schedule(): void {
-    if (running || scheduled) return;
+    if (scheduled) return;
     scheduled = true;
-    idle = new Promise((resolve) => {
-      markIdle = resolve;
-    });
     // setImmediate rather than a microtask: requests parsed in the same I/O turn join one group.
-    setImmediate(() => void drain());
+    // Twice: the second turn's poll phase also takes the requests that arrived while the first
+    // was parsed (the replies of the previous group go out, their clients' next requests come in),
+    // so under load a group holds nearly every connection's request and pays one fsync for all.
+    setImmediate(() => setImmediate(drain));
   }
 
   return {
     submit(batch) {
       return new Promise<AppendOutcome>((resolve, reject) => {
+        if (!busy()) {
+          idle = new Promise((done) => {
+            markIdle = done;
+          });
+        }
         queue.push({ batch, resolve, reject });
-        schedule();
+        if (inFlight < maxInFlight) schedule();
       });
     },
     flush() {
-      return running || scheduled ? idle : Promise.resolve();
+      return busy() ? idle : Promise.resolve();
     },
   };
 }

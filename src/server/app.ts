@@ -84,6 +84,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   // onClose hooks run after the server stopped taking requests: flush what those requests queued.
   app.addHook('onClose', async () => ingestor.flush());
+  // A request in flight when close() starts is answered later (after its group's fsync); its
+  // keep-alive connection must then close, or server.close() would wait for the client's timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  // A callback hook, not an async one: it runs on every response, and costs no promise this way.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
 
   // Auditlog's own events (settings, members, reads) share the producers' committer: one chain.
   const recorder = createRecorder({ submitter: committer, clock: deps.clock });

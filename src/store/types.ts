@@ -119,6 +119,12 @@ export interface EventStore {
    * transaction is durable on disk.
    */
   appendBatches(batches: AppendBatch[]): Promise<AppendOutcome[]>;
+  /**
+   * How many appendBatches calls a caller may usefully have in flight at once (absent: 1). SQLite
+   * writes a call's transaction at once and then only waits for its fsync, so the next call can be
+   * written meanwhile; an engine that could deadlock on concurrent calls leaves this out.
+   */
+  readonly appendConcurrency?: number;
   /** Newest first (occurredAt desc, id desc), keyset-paginated. */
   list(accountId: string, query: EventQuery): Promise<EventPage>;
   /** The whole event, payloads included; null when unknown or another account's. */

@@ -24,6 +24,7 @@ import {
 } from './codec.ts';
 import type { SqliteDatabase, StatementCache } from './database.ts';
 import type { DetailDictionaries } from './dictionary.ts';
+import { createWalSync } from './wal-sync.ts';
 
 /**
  * The INSERT of one event; its parameters come from {@link insertParams}. row_key is computed by
@@ -177,14 +178,15 @@ function appendBatch(
 }
 
 /**
- * Builds the appendBatches of the SQLite engine. The returned function is synchronous underneath
- * (better-sqlite3); it returns once COMMIT, and with it the fsync of synchronous=FULL, is done.
+ * Builds the appendBatches of the SQLite engine. The transaction runs synchronously (better-sqlite3)
+ * when called, so calls are sequenced in call order; the returned promise resolves once the WAL
+ * holding the commit has been synced to disk (wal-sync.ts), which other calls may share.
  */
 export function createAppender(
   db: SqliteDatabase,
   statements: StatementCache,
   dictionaries: DetailDictionaries,
-): (batches: AppendBatch[]) => AppendOutcome[] {
+): (batches: AppendBatch[]) => Promise<AppendOutcome[]> {
   // A transaction function called inside another one runs as a SAVEPOINT (better-sqlite3).
   const inBatchSavepoint = db.transaction((batch: AppendBatch) =>
     appendBatch(statements, dictionaries, batch),
@@ -203,10 +205,27 @@ export function createAppender(
       }
     }),
   );
-  return (batches) => {
+  // In WAL mode the commit's fsync moves to the thread pool (see wal-sync.ts); otherwise (an
+  // in-memory database) SQLite's own setting stays in force.
+  const wal = !db.memory && String(db.pragma('journal_mode', { simple: true })) === 'wal';
+  const walSync = wal ? createWalSync(db.name) : undefined;
+  const relaxed = db.prepare('PRAGMA synchronous = NORMAL');
+  const full = db.prepare('PRAGMA synchronous = FULL');
+  const commit = (batches: AppendBatch[]): AppendOutcome[] => {
+    if (!walSync) return all.immediate(batches);
+    relaxed.run();
+    try {
+      return all.immediate(batches);
+    } finally {
+      // Every other write of this connection (accounts, keys, retention) keeps synchronous=FULL.
+      full.run();
+    }
+  };
+  return async (batches) => {
     let outcomes: AppendOutcome[];
     try {
-      outcomes = all.immediate(batches);
+      outcomes = commit(batches);
+      await walSync?.sync();
     } catch (error) {
       throw new AuditlogError('STORE_UNAVAILABLE', `append failed: ${(error as Error).message}`, {
         cause: error,

@@ -30,7 +30,8 @@ export function openDatabase(path: string): SqliteDatabase {
   // WAL: readers never block the writer and the writer never blocks readers.
   db.pragma('journal_mode = WAL');
   // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and an
-  // acknowledged audit event must survive power loss, not only a process crash.
+  // acknowledged audit event must survive power loss, not only a process crash. (Event appends
+  // commit with NORMAL and take FULL's extra WAL sync on the thread pool instead: wal-sync.ts.)
   db.pragma('synchronous = FULL');
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');

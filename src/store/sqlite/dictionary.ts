@@ -15,8 +15,14 @@ const SAMPLE_DOCUMENTS = 512;
 const MIN_DOCUMENT_SHARE = 0.03;
 /** Deflate refers back at most 32 KiB; a smaller dictionary is also cheaper to load per call. */
 const MAX_DICTIONARY_BYTES = 16 * 1024;
-/** JSON member names with their quotes and colon, and words of letters, digits, `_` and `-`. */
-const TOKEN = /"[^"\\]{1,40}":|[A-Za-z][A-Za-z0-9_-]{2,30}/g;
+/**
+ * Whole members (`"origin":"s3"`, `"status":"ok"`, a common user agent: a name and a short scalar
+ * value, matched first, so long shared runs become one back-reference), then member names alone,
+ * then words of letters, digits, `_` and `-`. Measured on the bench data set: members take a
+ * median document from ~410 to ~360 deflated bytes at no extra deflate time.
+ */
+const TOKEN =
+  /"[^"\\]{1,40}":(?:"[^"\\]{0,200}"|[^,{}[\]"]{1,40})|"[^"\\]{1,40}":|[A-Za-z][A-Za-z0-9_-]{2,30}/g;
 
 /**
  * Learns a dictionary from sampled JSON documents: frequent tokens, rarest first, so the most

@@ -59,6 +59,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     engine: 'sqlite',
     events: {
       appendBatches: async (batches) => eventStore().appendBatches(batches),
+      // Calls are written in call order, synchronously; only their fsyncs overlap (append.ts).
+      appendConcurrency: 4,
       list: async (accountId, query) => eventStore().list(accountId, query),
       get: async (accountId, id) => eventStore().get(accountId, id),
       actors: async (accountId, stream) => eventStore().actors(accountId, stream),
