@@ -5,7 +5,7 @@
  * seq and the hash chain, and answers only once the write is durable.
  */
 import { monotonicFactory } from 'ulidx';
-import type { PendingEvent } from '../events/chain.ts';
+import { type EventContent, toPendingEvent } from '../events/chain.ts';
 import type { Actor, Api } from '../events/schema.ts';
 import type { AppendBatch, AppendedEvent, AppendOutcome } from '../store/types.ts';
 
@@ -15,8 +15,7 @@ export interface EventSubmitter {
 }
 
 /** What a caller says about an event of ours; everything else defaults to null. */
-export type SystemEvent = Pick<PendingEvent, 'stream' | 'category' | 'operation' | 'actor' | 'status'> &
-  Partial<Omit<PendingEvent, 'id' | 'receivedAt' | 'occurredAt' | 'idempotencyKey'>>;
+export type SystemEvent = EventContent;
 
 /** Records Auditlog's own events for an account. */
 export interface Recorder {
@@ -38,29 +37,12 @@ export function createRecorder(deps: { submitter: EventSubmitter; clock?: () => 
     async record(accountId, events) {
       const now = clock();
       const at = now.toISOString();
-      // Every absent field is stored as null (never undefined), so the hash computed now matches
-      // the one recomputed from the stored row.
-      const pending = events.map(
-        (event): PendingEvent => ({
+      const pending = events.map((event) =>
+        toPendingEvent(event, {
           id: nextId(now.getTime()),
-          stream: event.stream,
-          category: event.category,
-          operation: event.operation,
-          actor: event.actor,
-          target: event.target ?? null,
-          api: event.api ?? null,
-          request: event.request ?? null,
-          response: event.response ?? null,
-          before: event.before ?? null,
-          after: event.after ?? null,
-          status: event.status,
-          httpStatus: event.httpStatus ?? null,
-          ip: event.ip ?? null,
-          userAgent: event.userAgent ?? null,
-          requestId: event.requestId ?? null,
-          idempotencyKey: null,
           occurredAt: at,
           receivedAt: at,
+          idempotencyKey: null,
         }),
       );
       const outcome = await deps.submitter.submit({ accountId, events: pending });

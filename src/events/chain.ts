@@ -48,6 +48,41 @@ export function hashEvent(event: Omit<AuditEvent, 'hash'>): string {
 /** A validated, redacted event that the store has not yet sequenced. */
 export type PendingEvent = Omit<AuditEvent, 'seq' | 'accountId' | 'prevHash' | 'hash'>;
 
+/** The content of an event before Auditlog has stamped it: absent fields may be left out. */
+export type EventContent = Pick<PendingEvent, 'stream' | 'category' | 'operation' | 'actor' | 'status'> &
+  Partial<Omit<PendingEvent, 'id' | 'receivedAt' | 'occurredAt' | 'idempotencyKey'>>;
+
+/**
+ * Stamps event content with its id, times and idempotency key. Every absent field becomes null
+ * (never undefined), so the hash computed at append matches the one recomputed from the stored row.
+ */
+export function toPendingEvent(
+  content: EventContent,
+  stamp: { id: string; occurredAt: string; receivedAt: string; idempotencyKey: string | null },
+): PendingEvent {
+  return {
+    id: stamp.id,
+    stream: content.stream,
+    category: content.category,
+    operation: content.operation,
+    actor: content.actor,
+    target: content.target ?? null,
+    api: content.api ?? null,
+    request: content.request ?? null,
+    response: content.response ?? null,
+    before: content.before ?? null,
+    after: content.after ?? null,
+    status: content.status,
+    httpStatus: content.httpStatus ?? null,
+    ip: content.ip ?? null,
+    userAgent: content.userAgent ?? null,
+    requestId: content.requestId ?? null,
+    idempotencyKey: stamp.idempotencyKey,
+    occurredAt: stamp.occurredAt,
+    receivedAt: stamp.receivedAt,
+  };
+}
+
 /** Seals a pending event into the chain: assigns its place (`seq`) and both hashes. */
 export function sealEvent(
   pending: PendingEvent,

@@ -6,7 +6,7 @@ import { monotonicFactory } from 'ulidx';
 import type { Config } from '../config.ts';
 import { AuditlogError } from '../errors.ts';
 import type { Catalog } from '../events/catalog.ts';
-import type { PendingEvent } from '../events/chain.ts';
+import { type PendingEvent, toPendingEvent } from '../events/chain.ts';
 import type { RedactionPolicy } from '../events/redaction.ts';
 import type { EventInput } from '../events/schema.ts';
 import type { Account, AppendedEvent, Store } from '../store/types.ts';
@@ -75,28 +75,16 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
 
   function toPending(input: EventInput, idempotencyKey: string | null, receivedAt: Date): PendingEvent {
     const event = redactForStorage(input, deps.redaction);
-    return {
-      id: nextId(receivedAt.getTime()),
-      stream: event.stream ?? 'central',
-      category: event.category,
-      operation: event.operation,
-      actor: event.actor,
-      target: event.target ?? null,
-      api: event.api ?? null,
-      request: event.request ?? null,
-      response: event.response ?? null,
-      before: event.before ?? null,
-      after: event.after ?? null,
-      status: event.status,
-      httpStatus: event.httpStatus ?? null,
-      ip: event.ip ?? null,
-      userAgent: event.userAgent ?? null,
-      requestId: event.requestId ?? null,
-      idempotencyKey,
-      // Validation guaranteed it parses; parseDateTime also accepts the lower-case 't'/'z' RFC 3339 allows.
-      occurredAt: new Date(parseDateTime(event.occurredAt) ?? Number.NaN).toISOString(),
-      receivedAt: receivedAt.toISOString(),
-    };
+    return toPendingEvent(
+      { ...event, stream: event.stream ?? 'central' },
+      {
+        id: nextId(receivedAt.getTime()),
+        idempotencyKey,
+        // Validation guaranteed it parses; parseDateTime also accepts the lower-case 't'/'z' RFC 3339 allows.
+        occurredAt: new Date(parseDateTime(event.occurredAt) ?? Number.NaN).toISOString(),
+        receivedAt: receivedAt.toISOString(),
+      },
+    );
   }
 
   async function ingest(
