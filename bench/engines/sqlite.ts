@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/open-store.ts';
+import { INDEX_SEARCH_TEXT_SQL } from '../../src/store/sqlite/append.ts';
 import { encodeId, statusCode, streamCode } from '../../src/store/sqlite/codec.ts';
 import type { EventQuery } from '../../src/store/types.ts';
 import type { BenchEngine, RawReader, RawWriter, RowRange } from './types.ts';
@@ -71,13 +72,24 @@ function rangeReader(source: Database.Database, columns: string[]) {
 function createRawWriter(source: Database.Database, target: Database.Database): RawWriter {
   const columns = eventColumns(source);
   const read = rangeReader(source, columns);
-  // The hand-written INSERT: every stored column, one prepared statement, no logic around it.
-  const insert = target.prepare(
+  // The hand-written INSERT: every stored column, one prepared statement, no logic around it; and,
+  // as the store does, the row's free-text index entry (the schema has no insert trigger for it).
+  const insertRow = target.prepare(
     `INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
   );
+  const indexText = target.prepare(INDEX_SEARCH_TEXT_SQL);
+  const accountAt = columns.indexOf('account_key');
+  const seqAt = columns.indexOf('seq');
+  const insert = {
+    run(r: unknown[]) {
+      insertRow.run(r);
+      indexText.run(r[accountAt], r[seqAt]);
+    },
+  };
   const insertAll = target.transaction((rows: unknown[][]) => {
     for (const r of rows) insert.run(r);
   });
+  const insertOne = target.transaction((r: unknown[]) => insert.run(r));
   return {
     async read(ranges) {
       const rows = ranges.flatMap(read);
@@ -87,8 +99,8 @@ function createRawWriter(source: Database.Database, target: Database.Database): 
       insertAll.immediate(rows.values as unknown[][]);
     },
     async insertEach(rows) {
-      // Autocommit: each row is its own transaction, fsynced (synchronous=FULL) before the next.
-      for (const r of rows.values as unknown[][]) insert.run(r);
+      // One transaction per row (the row and its index entry), fsynced (synchronous=FULL) before the next.
+      for (const r of rows.values as unknown[][]) insertOne.immediate(r);
     },
     async close() {
       source.close();

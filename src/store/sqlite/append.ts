@@ -36,12 +36,21 @@ export const INSERT_EVENT_SQL = `INSERT INTO events (
     status, http_status, ip, request_id, idempotency_key, occurred_at, received_at, hash, detail
   ) VALUES ((? << 40) | ?, ${Array.from({ length: 26 }, () => '?').join(', ')})`;
 
+/**
+ * Indexes one stored event for free text: the text is the events_search_text view's, read back
+ * from the row just inserted, so the index and the view (which the delete trigger and a rebuild
+ * use) cannot disagree. Parameters: account key, seq.
+ */
+export const INDEX_SEARCH_TEXT_SQL = `INSERT INTO events_fts (rowid, text)
+  SELECT row_key, text FROM events_search_text WHERE row_key = (? << 40) | ?`;
+
 const SQL = {
   head: 'SELECT account_key, head_seq, head_hash FROM event_accounts WHERE account_id = ?',
   newAccount: 'INSERT INTO event_accounts (account_id) VALUES (?) RETURNING account_key, head_seq, head_hash',
   advanceHead: 'UPDATE event_accounts SET head_seq = ?, head_hash = ? WHERE account_key = ?',
   byKey: 'SELECT id, seq FROM events WHERE account_key = ? AND idempotency_key = ?',
   insert: INSERT_EVENT_SQL,
+  indexSearchText: INDEX_SEARCH_TEXT_SQL,
   actor: `INSERT INTO event_actors (account_key, stream, actor_id, actor_type, actor_email, actor_name, last_seq)
     VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (account_key, stream, actor_id) DO UPDATE SET
@@ -131,12 +140,18 @@ function isConstraintError(error: unknown): error is Error & { code: string } {
   return error instanceof Error && typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
 }
 
+/** A batch's events as appended, and the account key its new rows were stored under. */
+interface AppendedBatch {
+  accountKey: number;
+  events: AppendedEvent[];
+}
+
 /** Appends one batch inside the caller's transaction; throws to roll its savepoint back. */
 function appendBatch(
   statements: StatementCache,
   dictionaries: DetailDictionaries,
   batch: AppendBatch,
-): AppendedEvent[] {
+): AppendedBatch {
   const head =
     (statements.get(SQL.head).get(batch.accountId) as HeadRow | undefined) ??
     (statements.get(SQL.newAccount).get(batch.accountId) as HeadRow);
@@ -174,7 +189,21 @@ function appendBatch(
       .get(SQL.actor)
       .run(head.account_key, streamCode(e.stream), a.id, a.type, a.email ?? null, a.name ?? null, e.seq);
   }
-  return appended;
+  return { accountKey: head.account_key, events: appended };
+}
+
+/**
+ * Indexes the free text of the new events of the committed batches, in rowid order (account key,
+ * then seq): FTS5 writes a new segment each time a rowid goes backwards, so interleaved accounts
+ * would cost one segment per switch instead of one per transaction.
+ */
+function indexSearchText(statements: StatementCache, batches: AppendedBatch[]): void {
+  const ordered = batches.filter((b) => b.events.some((e) => !e.duplicate));
+  ordered.sort((a, b) => a.accountKey - b.accountKey);
+  const index = statements.get(SQL.indexSearchText);
+  for (const batch of ordered) {
+    for (const event of batch.events) if (!event.duplicate) index.run(batch.accountKey, event.seq);
+  }
 }
 
 /**
@@ -191,10 +220,13 @@ export function createAppender(
   const inBatchSavepoint = db.transaction((batch: AppendBatch) =>
     appendBatch(statements, dictionaries, batch),
   );
-  const all = db.transaction((batches: AppendBatch[]) =>
-    batches.map((batch): AppendOutcome => {
+  const all = db.transaction((batches: AppendBatch[]) => {
+    const committed: AppendedBatch[] = [];
+    const outcomes = batches.map((batch): AppendOutcome => {
       try {
-        return { ok: true, events: inBatchSavepoint(batch) };
+        const appended = inBatchSavepoint(batch);
+        committed.push(appended);
+        return { ok: true, events: appended.events };
       } catch (error) {
         if (isAuditlogError(error)) return { ok: false, error };
         if (isConstraintError(error)) {
@@ -203,8 +235,10 @@ export function createAppender(
         // Anything else (I/O error, disk full) is not this batch's fault: abort the whole call.
         throw error;
       }
-    }),
-  );
+    });
+    indexSearchText(statements, committed);
+    return outcomes;
+  });
   // In WAL mode the commit's fsync moves to the thread pool (see wal-sync.ts); otherwise (an
   // in-memory database) SQLite's own setting stays in force.
   const wal = !db.memory && String(db.pragma('journal_mode', { simple: true })) === 'wal';

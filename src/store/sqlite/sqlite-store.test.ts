@@ -44,11 +44,12 @@ describe('SQLite engine', () => {
   it('applies migrations once, however often migrate() runs', () => {
     const db = openDatabase(freshPath());
     try {
-      expect(migrate(db)).toEqual([1, 2]);
+      expect(migrate(db)).toEqual([1, 2, 3]);
       expect(migrate(db)).toEqual([]);
       expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
         { version: 1, name: 'init' },
         { version: 2, name: 'members' },
+        { version: 3, name: 'search_without_trigger' },
       ]);
     } finally {
       db.close();
@@ -65,6 +66,62 @@ describe('SQLite engine', () => {
     try {
       expect(() => raw.prepare("UPDATE events SET operation = 'delete'").run()).toThrow(/append-only/);
       expect(() => raw.prepare('UPDATE events SET status = 0').run()).toThrow(/append-only/);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('keeps the free-text index in step with the events: interleaved accounts, failed batches, replays, purge', async () => {
+    const path = freshPath();
+    const store = createSqliteStore({ path });
+    await store.migrate();
+    const byAccount = (account: string, n: number, stem: string) =>
+      Array.from({ length: n }, (_, i) =>
+        makePendingEvent({
+          target: {
+            type: 'file',
+            id: `f${i}`,
+            name: `${stem}-${i}.png`,
+            path: `/${account}/${stem}-${i}.png`,
+          },
+          idempotencyKey: `${account}-${stem}-${i}`,
+        }),
+      );
+    const zeta = byAccount('zeta', 3, 'sunset');
+    // Accounts created in the order zeta, alpha, mid: one group holds them out of key order, one of
+    // its batches fails (a duplicate id) and rolls back, and a replay of zeta's events adds nothing.
+    await appendOk(store, 'zeta', zeta.slice(0, 1));
+    const outcomes = await store.events.appendBatches([
+      { accountId: 'mid', events: byAccount('mid', 2, 'harbour') },
+      { accountId: 'zeta', events: zeta },
+      { accountId: 'alpha', events: byAccount('alpha', 2, 'meadow') },
+      {
+        accountId: 'alpha',
+        events: [makePendingEvent({ id: zeta[0]!.id }), makePendingEvent({ id: zeta[0]!.id })],
+      },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, false]);
+    const page = await store.events.list('zeta', { stream: 'central', q: 'SUNSET-2', limit: 10 });
+    expect(page.events.map((e) => e.target?.name)).toEqual(['sunset-2.png']);
+    expect(
+      (await store.events.list('alpha', { stream: 'central', q: 'meadow', limit: 10 })).events,
+    ).toHaveLength(2);
+    await store.close();
+
+    const raw = new Database(path);
+    try {
+      // Throws SQLITE_CORRUPT_VTAB when the index and the events_search_text view disagree.
+      const check = () =>
+        raw.prepare("INSERT INTO events_fts (events_fts, rank) VALUES ('integrity-check', 1)").run();
+      expect(check).not.toThrow();
+      expect(
+        raw.prepare('SELECT count(*) FROM events_fts WHERE events_fts MATCH ?').pluck().get('"sun"'),
+      ).toBe(3);
+      raw.prepare('DELETE FROM events WHERE seq = 1').run();
+      expect(check).not.toThrow();
+      expect(
+        raw.prepare('SELECT count(*) FROM events_fts WHERE events_fts MATCH ?').pluck().get('"sun"'),
+      ).toBe(2);
     } finally {
       raw.close();
     }
