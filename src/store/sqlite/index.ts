@@ -9,6 +9,7 @@ import { openDatabase } from './database.ts';
 import { createSqliteEventStore } from './events.ts';
 import { createSqliteMemberStore, createSqliteSecretStore } from './members.ts';
 import { migrate } from './migrate.ts';
+import { createWriterThread } from './writer-thread.ts';
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -34,6 +35,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   let accounts: AccountStore | undefined;
   let members: MemberStore | undefined;
   let secrets: SecretStore | undefined;
+  // Appends to a file run on the writer thread; an in-memory database exists only on this thread.
+  const writer = options.path === ':memory:' ? undefined : createWriterThread(options.path);
   const ready = () => {
     if (!db.open) throw new AuditlogError('STORE_UNAVAILABLE', 'the SQLite store is closed');
     return db;
@@ -58,8 +61,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   return {
     engine: 'sqlite',
     events: {
-      appendBatches: async (batches) => eventStore().appendBatches(batches),
-      // Calls are written in call order, synchronously; only their fsyncs overlap (append.ts).
+      appendBatches: async (batches) => {
+        if (!writer) return eventStore().appendBatches(batches);
+        ready();
+        return writer.append(batches);
+      },
+      // Calls are written in call order, one at a time; only their fsyncs overlap (append.ts).
       appendConcurrency: 4,
       list: async (accountId, query) => eventStore().list(accountId, query),
       get: async (accountId, id) => eventStore().get(accountId, id),
@@ -91,6 +98,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     async close() {
       if (!db.open) return;
+      await writer?.close();
       // Fold the WAL back into the main file so a closed store is one self-contained file.
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();

@@ -1,0 +1,102 @@
+/**
+ * @module The SQLite writer thread. An append costs far more CPU than the HTTP request that carries
+ * it (sealing, compressing, writing eight indexes and the free-text index, committing), and on the
+ * main thread that work stops every other request from being parsed meanwhile. So event appends
+ * run on a worker thread with its own connection; the main thread's connection keeps every read and
+ * the rare other writes (accounts, members, retention), which SQLite serialises with the appends
+ * through its write lock (busy_timeout). A reply comes only after the commit and its WAL sync, so
+ * what appendBatches resolved is durable and visible to the main connection's next read.
+ */
+import { Worker } from 'node:worker_threads';
+import { AuditlogError } from '../../errors.ts';
+import type { AppendBatch, AppendOutcome } from '../types.ts';
+import { type AppendReply, type AppendRequest, rebuildError, rebuildOutcomes } from './writer-protocol.ts';
+
+const ENTRY = new URL('./writer-worker.mjs', import.meta.url);
+
+/** Appends through the writer thread. */
+export interface WriterThread {
+  append(batches: AppendBatch[]): Promise<AppendOutcome[]>;
+  /** Waits for every append in flight, then closes the thread's connection and ends it. */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve: (outcomes: AppendOutcome[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Starts the writer thread for the (migrated) database at `path`. The thread starts on the first
+ * append and again after it died, so a crash costs the appends in flight, not the store.
+ */
+export function createWriterThread(path: string): WriterThread {
+  let worker: Worker | undefined;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+
+  const failAll = (error: unknown) => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+
+  const start = (): Worker => {
+    const w = new Worker(ENTRY, { workerData: { path } });
+    w.on('message', (reply: AppendReply) => {
+      const p = pending.get(reply.id);
+      if (!p) return;
+      pending.delete(reply.id);
+      if ('failure' in reply) p.reject(rebuildError(reply.failure));
+      else p.resolve(rebuildOutcomes(reply.outcomes));
+    });
+    w.on('error', (error) => {
+      failAll(
+        new AuditlogError('STORE_UNAVAILABLE', `the writer thread failed: ${error.message}`, {
+          cause: error,
+        }),
+      );
+    });
+    w.on('exit', () => {
+      if (worker === w) worker = undefined;
+      failAll(new AuditlogError('STORE_UNAVAILABLE', 'the writer thread exited'));
+    });
+    // An idle writer must not keep the process alive; appends in flight do (see append()).
+    w.unref();
+    return w;
+  };
+
+  const inFlight = new Set<Promise<unknown>>();
+  return {
+    append(batches) {
+      worker ??= start();
+      const w = worker;
+      const id = nextId++;
+      // Appends in flight keep the process alive; an idle writer does not.
+      w.ref();
+      const reply = new Promise<AppendOutcome[]>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        w.postMessage({ id, batches } satisfies AppendRequest);
+      });
+      const settled = reply.then(
+        () => {},
+        () => {},
+      );
+      inFlight.add(settled);
+      void settled.then(() => {
+        inFlight.delete(settled);
+        if (pending.size === 0) w.unref();
+      });
+      return reply;
+    },
+    async close() {
+      const w = worker;
+      if (!w) return;
+      worker = undefined;
+      await Promise.all(inFlight);
+      const exited = new Promise((done) => w.once('exit', done));
+      w.ref();
+      w.postMessage('close');
+      await exited;
+    },
+  };
+}
