@@ -20,6 +20,12 @@ if (!port) throw new Error('writer-worker.ts runs only as a worker thread');
 
 const { path } = workerData as { path: string };
 const db = openDatabase(path);
+// Checkpoint every 4,000 pages (64 MiB at 16 KiB pages) instead of SQLite's 1,000: small groups
+// from many accounts dirty hundreds of scattered index pages each, and a larger WAL lets a page
+// that is rewritten by many groups be copied back to the database file once per checkpoint.
+// (Groups of 100 single-event batches on the bench data set: ~435 µs of writer time per event with
+// 1,000 pages, ~340 µs with 10,000; 4,000 bounds the WAL file at a size any disk can spare.)
+db.pragma('wal_autocheckpoint = 4000');
 const append = createAppender(
   db,
   createStatementCache(db),
