@@ -159,8 +159,12 @@ function listSql(query: EventQuery): { sql: string; params: unknown[] } {
     // substring check on the real columns confirms them. Shorter terms only get the check.
     const grams = trigrams(query.q);
     if (grams) {
-      where.push('row_key IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)');
-      params.push(grams);
+      // The trigram index holds API paths and targets; actors are found by their distinct names.
+      where.push(`(row_key IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)
+        OR actor_id IN (SELECT actor_id FROM event_actor_names
+          WHERE account_key = events.account_key AND stream = events.stream
+            AND instr(lower(concat_ws(char(10), actor_id, actor_email, actor_name)), ?) > 0))`);
+      params.push(grams, query.q.toLowerCase());
     }
     where.push(`instr(lower(concat_ws(char(10), api_path, target_id, target_name, target_path, actor_id,
       actor_email, actor_name)), ?) > 0`);

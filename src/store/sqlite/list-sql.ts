@@ -15,8 +15,8 @@ export interface SqlQuery {
 
 /**
  * The statements of one list() call. Without free text only `direct` runs. With a q of three or
- * more characters, `candidates` counts (up to `budget`) the account's rows the trigram index
- * proposes: when they are fewer, `search` reads just those. A common term instead is looked for
+ * more characters, `candidates` counts (up to `budget`) the account's rows the trigram index and
+ * the matching actors propose: when they are fewer, `search` reads just those. A common term instead is looked for
  * along the driving index, among its newest `budget` rows (`window`); only when that finds too
  * few and `windowSize` says the rows were not exhausted does `search` run anyway.
  */
@@ -191,8 +191,9 @@ export function planList(accountKey: number, q: EventQuery): ListPlan {
   };
   const windowSize = { sql: `SELECT count(*) FROM (${candidates.sql})`, params: candidates.params };
   const count = {
-    sql: `SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE ${TRIGRAM_MATCH} LIMIT ?)`,
-    params: [trigramQuery(text), accountKey, accountKey, budget],
+    sql: `SELECT (SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE ${TRIGRAM_MATCH} LIMIT ?))
+      + (SELECT count(*) FROM (${ACTOR_CANDIDATES} LIMIT ?))`,
+    params: [trigramQuery(text), accountKey, accountKey, budget, ...actorParams(accountKey, q, text), budget],
   };
   const search = searchQuery(accountKey, q, text, limit);
   return { kind: 'search', candidates: count, window, windowSize, search, budget };
@@ -204,11 +205,38 @@ export function planList(accountKey: number, q: EventQuery): ListPlan {
  */
 const TRIGRAM_MATCH = `events_fts MATCH ? AND rowid BETWEEN (? << 40) AND ((? << 40) | ${MAX_SEQ_BITS})`;
 
-/** Candidates from the trigram index, looked up by rowid and re-checked; sorts only the matches. */
+/**
+ * The account's events by actors whose id, email or name contains the text. Actors are not in the
+ * trigram index: they are looked up among the distinct names the account's events carried
+ * (event_actor_names: a few hundred rows, not one per event), then their events along the actor
+ * index. Parameters: {@link actorParams}.
+ */
+const ACTOR_CANDIDATES = `SELECT row_key FROM events INDEXED BY events_by_actor
+  WHERE account_key = ? AND stream = ? AND actor_id IN (
+    SELECT actor_id FROM event_actor_names WHERE account_key = ? AND stream = ?
+      AND (instr(lower(actor_id), ?) > 0 OR instr(lower(actor_email), ?) > 0 OR instr(lower(actor_name), ?) > 0))`;
+
+function actorParams(accountKey: number, q: EventQuery, text: string): unknown[] {
+  const stream = streamCode(q.stream);
+  const needle = asciiLower(text);
+  return [accountKey, stream, accountKey, stream, needle, needle, needle];
+}
+
+/**
+ * Candidates from the trigram index and from matching actors, looked up by rowid and re-checked;
+ * sorts only the matches.
+ */
 function searchQuery(accountKey: number, q: EventQuery, text: string, limit: number): SqlQuery {
-  const params: unknown[] = [trigramQuery(text), accountKey, accountKey, accountKey, streamCode(q.stream)];
+  const params: unknown[] = [
+    trigramQuery(text),
+    accountKey,
+    accountKey,
+    ...actorParams(accountKey, q, text),
+    accountKey,
+    streamCode(q.stream),
+  ];
   const where = [
-    `row_key IN (SELECT rowid FROM events_fts WHERE ${TRIGRAM_MATCH})`,
+    `row_key IN (SELECT rowid FROM events_fts WHERE ${TRIGRAM_MATCH} UNION ${ACTOR_CANDIDATES})`,
     'account_key = ?',
     'stream = ?',
   ];

@@ -55,7 +55,19 @@ function prepareBatches(db: SqliteDatabase) {
     clearBatch.run();
     return picked;
   });
-  const pruneOnce = db.transaction((accountKey: number) => pruneActors.run(accountKey));
+  // A name no remaining event carries is personal data past its retention: it goes too.
+  const pruneActorNames = db.prepare(
+    `DELETE FROM event_actor_names WHERE account_key = ? AND NOT EXISTS (
+       SELECT 1 FROM events INDEXED BY events_by_actor
+       WHERE events.account_key = event_actor_names.account_key AND events.stream = event_actor_names.stream
+         AND events.actor_id = event_actor_names.actor_id
+         AND coalesce(events.actor_email, '') = event_actor_names.actor_email
+         AND coalesce(events.actor_name, '') = event_actor_names.actor_name)`,
+  );
+  const pruneOnce = db.transaction((accountKey: number) => {
+    pruneActors.run(accountKey);
+    pruneActorNames.run(accountKey);
+  });
   return {
     deleteBatch: (accountKey: number, stream: number, cutoff: number, limit: number): number =>
       deleteOnce.immediate(accountKey, stream, cutoff, limit),

@@ -12,9 +12,11 @@ import { GENESIS_HASH, sealEvent } from '../../events/chain.ts';
 import { appendOk, expectIntactChain } from '../conformance/helpers.ts';
 import { describeStoreConformance } from '../conformance.ts';
 import { DAY_MS, FIXTURE_TIME, isoPlus, makePendingEvent, uniqueAccountId } from '../conformance-fixtures.ts';
+import { INDEX_SEARCH_TEXT_SQL, INSERT_EVENT_SQL, insertParams } from './append.ts';
+import { detailJson, encodeDetail, hashToBlob } from './codec.ts';
 import { openDatabase } from './database.ts';
 import { createSqliteStore } from './index.ts';
-import { migrate } from './migrate.ts';
+import { loadMigrations, migrate } from './migrate.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditlog-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,12 +46,13 @@ describe('SQLite engine', () => {
   it('applies migrations once, however often migrate() runs', () => {
     const db = openDatabase(freshPath());
     try {
-      expect(migrate(db)).toEqual([1, 2, 3]);
+      expect(migrate(db)).toEqual([1, 2, 3, 4]);
       expect(migrate(db)).toEqual([]);
       expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
         { version: 1, name: 'init' },
         { version: 2, name: 'members' },
         { version: 3, name: 'search_without_trigger' },
+        { version: 4, name: 'search_actors_apart' },
       ]);
     } finally {
       db.close();
@@ -125,6 +128,80 @@ describe('SQLite engine', () => {
     } finally {
       raw.close();
     }
+  });
+
+  it('finds actors by every name their events carried, and forgets a name with its last event', async () => {
+    const path = freshPath();
+    const store = createSqliteStore({ path });
+    await store.migrate();
+    const old = makePendingEvent({
+      actor: { type: 'user', id: 'u7', email: 'maria@old.example', name: 'Maria Old' },
+      occurredAt: isoPlus(FIXTURE_TIME, -40 * DAY_MS),
+    });
+    const renamed = makePendingEvent({
+      actor: { type: 'user', id: 'u7', email: 'maria@new.example', name: 'Maria New' },
+    });
+    await appendOk(store, 'names', [old, renamed]);
+    const ids = async (q: string) =>
+      (await store.events.list('names', { stream: 'central', q, limit: 10 })).events.map((e) => e.id);
+    expect(await ids('OLD.example')).toEqual([old.id]);
+    expect(await ids('maria@')).toEqual([renamed.id, old.id]);
+    expect(await ids('u7')).toEqual([renamed.id, old.id]);
+    await store.accounts.create({
+      id: 'names',
+      name: 'Names',
+      plan: 'enterprise',
+      auditLogsEnabled: true,
+      retentionDays: 30,
+    });
+    await store.events.purgeExpired(new Date(Date.parse(FIXTURE_TIME) + DAY_MS));
+    expect(await ids('maria@')).toEqual([renamed.id]);
+    await store.close();
+    const raw = new Database(path, { readonly: true });
+    try {
+      // Retention removes the old email itself, not only the events that carried it.
+      expect(raw.prepare('SELECT actor_email FROM event_actor_names').pluck().all()).toEqual([
+        'maria@new.example',
+      ]);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('upgrades a database from before 004: existing events stay searchable by actor and target', async () => {
+    const path = freshPath();
+    const db = openDatabase(path);
+    migrate(db, loadMigrations().slice(0, 3));
+    const first = sealEvent(
+      makePendingEvent({ actor: { type: 'user', id: 'u9', email: 'olga@corp.example', name: 'Olga' } }),
+      'acme',
+      1,
+      GENESIS_HASH,
+    );
+    const second = sealEvent(
+      makePendingEvent({ target: { type: 'file', id: 'f1', name: 'sunset.png', path: '/blog/sunset.png' } }),
+      'acme',
+      2,
+      first.hash,
+    );
+    db.prepare(
+      "INSERT INTO event_accounts (account_key, account_id, head_seq, head_hash) VALUES (1, 'acme', 2, ?)",
+    ).run(hashToBlob(second.hash));
+    for (const e of [first, second]) {
+      db.prepare(INSERT_EVENT_SQL).run(insertParams(1, e, encodeDetail(detailJson(e))));
+      db.prepare(INDEX_SEARCH_TEXT_SQL).run(1, e.seq);
+    }
+    db.close();
+
+    const store = createSqliteStore({ path });
+    await store.migrate();
+    const ids = async (q: string) =>
+      (await store.events.list('acme', { stream: 'central', q, limit: 10 })).events.map((e) => e.id);
+    expect(await ids('olga@corp')).toEqual([first.id]);
+    expect(await ids('sunset')).toEqual([second.id]);
+    const [third] = await appendOk(store, 'acme', [makePendingEvent()]);
+    expect(third!.seq).toBe(3);
+    await store.close();
   });
 
   it('keeps every event, the chain head and accounts when the file is reopened', async () => {
