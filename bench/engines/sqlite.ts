@@ -127,9 +127,9 @@ function trigrams(text: string): string | null {
 }
 
 /** The list query as someone would write it by hand for this schema. */
-function listSql(query: EventQuery): { sql: string; params: unknown[] } {
+function listSql(accountId: string, query: EventQuery): { sql: string; params: unknown[] } {
   const where = ['account_key = (SELECT account_key FROM event_accounts WHERE account_id = ?)', 'stream = ?'];
-  const params: unknown[] = [streamCode(query.stream)];
+  const params: unknown[] = [accountId, streamCode(query.stream)];
   const anyOf = (column: string, values: string[] | undefined) => {
     if (!values?.length) return;
     where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
@@ -160,11 +160,13 @@ function listSql(query: EventQuery): { sql: string; params: unknown[] } {
     const grams = trigrams(query.q);
     if (grams) {
       // The trigram index holds API paths and targets; actors are found by their distinct names.
-      where.push(`(row_key IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)
-        OR actor_id IN (SELECT actor_id FROM event_actor_names
-          WHERE account_key = events.account_key AND stream = events.stream
+      where.push(`row_key IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?
+        UNION SELECT row_key FROM events WHERE account_key = (SELECT account_key FROM event_accounts WHERE account_id = ?)
+          AND stream = ? AND actor_id IN (SELECT actor_id FROM event_actor_names WHERE stream = ?
+            AND account_key = (SELECT account_key FROM event_accounts WHERE account_id = ?)
             AND instr(lower(concat_ws(char(10), actor_id, actor_email, actor_name)), ?) > 0))`);
-      params.push(grams, query.q.toLowerCase());
+      const stream = streamCode(query.stream);
+      params.push(grams, accountId, stream, stream, accountId, query.q.toLowerCase());
     }
     where.push(`instr(lower(concat_ws(char(10), api_path, target_id, target_name, target_path, actor_id,
       actor_email, actor_name)), ?) > 0`);
@@ -195,12 +197,12 @@ function createRawReader(db: Database.Database): RawReader {
   };
   return {
     async list(accountId, query) {
-      const { sql, params } = listSql(query);
-      return Math.min(query.limit, prepared(sql).all(accountId, ...params).length);
+      const { sql, params } = listSql(accountId, query);
+      return Math.min(query.limit, prepared(sql).all(...params).length);
     },
     async explain(accountId, query) {
-      const { sql, params } = listSql(query);
-      const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(accountId, ...params) as { detail: string }[];
+      const { sql, params } = listSql(accountId, query);
+      const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
       return rows.map((r) => r.detail).join('; ');
     },
     close: async () => {
