@@ -2,6 +2,7 @@
  * @module Server API keys: `alk_<keyId>_<secret>`. The key is shown once at creation; only a sha256
  * of its secret is stored, and presented keys are compared in constant time.
  */
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AccountStore, ApiKeyRecord, Scope } from '../store/types.ts';
 
@@ -16,6 +17,15 @@ const KEY_FORMAT = /^alk_([A-Za-z0-9_-]{12})_([A-Za-z0-9_-]{43})$/;
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
+
+/**
+ * sha256 as bytes. Every ingest request hashes its key's secret: the one-shot `crypto.hash` (Node
+ * ≥ 20.12) takes half the time of a Hash object; older Node 20 releases lack it.
+ */
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'buffer')
+    : (text) => createHash('sha256').update(text).digest();
 
 /** A fresh 12-character URL-safe key id (72 random bits: collisions are not a concern). */
 function newKeyId(): string {
@@ -61,17 +71,18 @@ export async function createApiKey(
 /**
  * Returns the active key record a presented key belongs to, or null when it is malformed, unknown,
  * wrong or revoked. Callers answer all of these the same way, so nothing leaks which one it was.
+ * `keys` is the store, or a cache of its records: the secret is compared in constant time either way.
  */
 export async function authenticateApiKey(
-  accounts: AccountStore,
+  keys: Pick<AccountStore, 'getKey'>,
   presented: string,
 ): Promise<ApiKeyRecord | null> {
   const parts = parseApiKey(presented);
   if (!parts) return null;
-  const record = await accounts.getKey(parts.keyId);
+  const record = await keys.getKey(parts.keyId);
   if (!record || record.revokedAt !== null) return null;
   const expected = Buffer.from(record.secretHash, 'hex');
-  const actual = Buffer.from(hashSecret(parts.secret), 'hex');
+  const actual = sha256(parts.secret);
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
   return record;
 }

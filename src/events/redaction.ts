@@ -171,6 +171,7 @@ const PREFIXED_TOKEN = new RegExp(
 );
 const AWS_KEY_ID = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g;
 const AWS_SECRET = /^[A-Za-z0-9/+]{40}$/;
+const AWS_KEY_ID_VALUE = /^(?:AKIA|ASIA)[0-9A-Z]{16}$/;
 /** `name=value`, `name: value`, `"name":"value"` inside free text. */
 const KEY_VALUE = /([A-Za-z][A-Za-z0-9_.-]{0,63})["']?\s*[=:]\s*/g;
 const WHOLE_LINE_KEYS = new Set(['authorization', 'proxyauthorization', 'cookie', 'setcookie']);
@@ -266,8 +267,12 @@ interface Walk {
   ancestors: Set<object>;
 }
 
+const NO_MATCHERS: string[][] = [];
+
 /** The path matchers that still apply below `segment`; an empty matcher means "this value". */
 function advance(matchers: string[][], segment: string): string[][] {
+  // The common case (no policy paths) allocates nothing.
+  if (matchers.length === 0) return NO_MATCHERS;
   const next: string[][] = [];
   for (const m of matchers) if (m.length > 0 && (m[0] === segment || m[0] === '*')) next.push(m.slice(1));
   return next;
@@ -284,7 +289,9 @@ function walkObject(value: object, walk: Walk, depth: number, matchers: string[]
   const { compiled } = walk;
   const entries = Object.entries(value);
   // AWS secret keys have no prefix: a 40-character base64 value is one when an access key id sits beside it.
-  const awsContext = entries.some(([, v]) => typeof v === 'string' && /^(?:AKIA|ASIA)[0-9A-Z]{16}$/.test(v));
+  const awsContext = entries.some(
+    ([, v]) => typeof v === 'string' && v.length === 20 && AWS_KEY_ID_VALUE.test(v),
+  );
   const out: Record<string, unknown> = {};
   for (const [key, child] of entries) {
     const below = advance(matchers, key);

@@ -2,7 +2,6 @@
  * @module The ingest pipeline: validate → redact → assign ids and receipt time → group commit. It
  * answers only once the store reports the write durable, so an acknowledged event is never lost.
  */
-import { monotonicFactory } from 'ulidx';
 import type { Config } from '../config.ts';
 import { AuditlogError } from '../errors.ts';
 import type { Catalog } from '../events/catalog.ts';
@@ -13,6 +12,7 @@ import type { Account, AppendedEvent, Store } from '../store/types.ts';
 import { parseDateTime } from './date-time.ts';
 import { createGroupCommitter, type GroupCommitter } from './group-commit.ts';
 import { redactForStorage } from './redact.ts';
+import { createUlidGenerator } from './ulid.ts';
 import { validateIngestBody } from './validate.ts';
 
 /** Leaves room for the `:<index>` suffix a batch adds to the header key. */
@@ -53,6 +53,17 @@ function checkHeaderKey(key: string | undefined): void {
   }
 }
 
+/** toISOString's own form: a valid date-time written this way is already normalised. */
+const NORMALISED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The date-time as toISOString writes it (UTC, milliseconds, upper-case 'T' and 'Z'). */
+function normaliseDateTime(text: string): string {
+  // Most producers send this form already; parsing it again would only reprint it.
+  if (NORMALISED_DATE_TIME.test(text)) return text;
+  // Validation guaranteed it parses; parseDateTime also accepts the lower-case 't'/'z' RFC 3339 allows.
+  return new Date(parseDateTime(text) ?? Number.NaN).toISOString();
+}
+
 /** The idempotency key an event is stored with: its own, else one derived from the header. */
 function keyFor(event: EventInput, index: number, batch: boolean, header: string | undefined): string | null {
   if (event.idempotencyKey !== undefined) return event.idempotencyKey;
@@ -71,7 +82,7 @@ function keyFor(event: EventInput, index: number, batch: boolean, header: string
 export function createIngestor(deps: IngestorDeps): Ingestor {
   const clock = deps.clock ?? (() => new Date());
   const committer = deps.committer ?? createGroupCommitter(deps.store.events);
-  const nextId = monotonicFactory();
+  const nextId = createUlidGenerator();
 
   function toPending(input: EventInput, idempotencyKey: string | null, receivedAt: Date): PendingEvent {
     const event = redactForStorage(input, deps.redaction);
@@ -80,8 +91,7 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
       {
         id: nextId(receivedAt.getTime()),
         idempotencyKey,
-        // Validation guaranteed it parses; parseDateTime also accepts the lower-case 't'/'z' RFC 3339 allows.
-        occurredAt: new Date(parseDateTime(event.occurredAt) ?? Number.NaN).toISOString(),
+        occurredAt: normaliseDateTime(event.occurredAt),
         receivedAt: receivedAt.toISOString(),
       },
     );

@@ -114,6 +114,29 @@ describe('validateIngestBody', () => {
     expect(error.violations[0]?.rule).toMatch(/at most 1024 bytes \(got 20\d\d\)/);
   });
 
+  it('holds every payload to its exact serialized size, escapes and multi-byte characters included', () => {
+    const payloads = [
+      { text: 'x'.repeat(300) },
+      { control: '\u0001\n"\\'.repeat(40), lone: '\ud800'.repeat(20) },
+      { emoji: '😀é'.repeat(60), ['__proto__']: { k: 'v' } },
+      {
+        numbers: [1e21, -5e-324, 0.1, -0, -1.7976931348623157e308, 2 ** 60],
+        flags: [true, false, null],
+      },
+      { nested: [[[[{ a: [{ b: 'deep' }] }]]]], empty: {}, none: [] },
+      JSON.parse('{"__proto__": {"x": 1}, "constructor": "c"}'),
+    ];
+    for (const payload of payloads) {
+      const bytes = Buffer.byteLength(JSON.stringify(payload));
+      const at = (maxPayloadBytes: number) => () =>
+        validateIngestBody(event({ request: payload }), { ...ctx, maxPayloadBytes });
+      expect(at(bytes), JSON.stringify(payload)).not.toThrow();
+      expect(at(bytes - 1), JSON.stringify(payload)).toThrow(
+        expect.objectContaining({ code: 'EVENT_INVALID' }),
+      );
+    }
+  });
+
   it('answers BATCH_TOO_LARGE above 1000 events and EVENT_INVALID for an empty batch', () => {
     const tooMany = failure({ events: Array.from({ length: 1001 }, () => event()) });
     expect(tooMany.code).toBe('BATCH_TOO_LARGE');

@@ -16,6 +16,7 @@ import type { Store } from '../store/types.ts';
 import { createGuards } from './auth.ts';
 import { loadCatalog } from './catalog-config.ts';
 import type { RouteContext } from './context.ts';
+import { createCredentialCache } from './credential-cache.ts';
 import { openApiOptions } from './openapi.ts';
 import { frameworkErrors, registerProblemHandlers } from './problem.ts';
 import { registerRateLimits } from './rate-limit.ts';
@@ -65,12 +66,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerProblemHandlers(app);
   // JSON only: a text/plain body is a 415, not a string the validator has to reject.
   app.removeContentTypeParser('text/plain');
-  // The service speaks plain HTTP (TLS, if any, ends at a proxy): upgrading the page's requests to
-  // https or pinning HSTS would break it when reached over http on a LAN address.
-  await app.register(helmet, {
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
-    strictTransportSecurity: false,
-  });
   await app.register(swagger, openApiOptions());
 
   const committer = createGroupCommitter(store.events);
@@ -92,6 +87,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   // A callback hook, not an async one: it runs on every response, and costs no promise this way.
   app.addHook('onSend', (_request, reply, payload, done) => {
+    // The JSON API's one security header (the pages get helmet's full set, see below).
+    reply.header('x-content-type-options', 'nosniff');
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
@@ -104,17 +101,29 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clock: deps.clock,
   };
   const limits = await registerRateLimits(app, config);
-  const guards = createGuards({ accounts: store.accounts, viewers, recorder, limits });
+  const credentials = createCredentialCache({ accounts: store.accounts, clock: deps.clock });
+  const guards = createGuards({ accounts: store.accounts, credentials, viewers, recorder, limits });
 
-  const ctx: RouteContext = { store, config, catalog, ingestor, guards, recorder, viewers };
-  registerHealthRoutes(app, ctx);
+  const ctx: RouteContext = { store, config, catalog, ingestor, guards, recorder, viewers, credentials };
   registerEventRoutes(app, ctx);
   registerActorRoutes(app, ctx);
   registerCatalogRoutes(app, ctx);
   registerAccountRoutes(app, ctx);
   registerMemberRoutes(app, ctx);
   registerViewerTokenRoutes(app, ctx);
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await registerWeb(app);
+  await app.register(async (pages) => {
+    // Helmet's headers, for what a browser may render: the page, its assets, /healthz and the
+    // OpenAPI document. Not for the /v1 JSON API: helmet rebuilds its middleware on every request,
+    // ~3% of the server's CPU when producers send one event per request. The service speaks plain
+    // HTTP (TLS, if any, ends at a proxy): upgrading the page's requests to https or pinning HSTS
+    // would break it when reached over http on a LAN address.
+    await pages.register(helmet, {
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+      strictTransportSecurity: false,
+    });
+    registerHealthRoutes(pages, ctx);
+    pages.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    await registerWeb(pages);
+  });
   return app;
 }

@@ -16,6 +16,7 @@ import { authenticateViewer, type ViewerDeps } from '../access/viewers.ts';
 import { AuditlogError } from '../errors.ts';
 import type { Stream } from '../events/catalog.ts';
 import type { Account, AccountStore, Member, Role, Scope } from '../store/types.ts';
+import type { CredentialCache } from './credential-cache.ts';
 
 /** Who is calling, and for which account. */
 export type Principal =
@@ -103,6 +104,11 @@ export function assertCanRead(principal: Principal, stream: Stream): void {
 /** What the guards need. */
 export interface AuthDeps {
   accounts: AccountStore;
+  /**
+   * The ingest guard's lookups: producers may send one event per request, so its key and account
+   * come from this short-lived cache; the other guards read the store on every request.
+   */
+  credentials: CredentialCache;
   viewers: ViewerDeps;
   recorder: Recorder;
   /** Rate-limit hooks run after a guard authenticated the request (see rate-limit.ts). */
@@ -117,7 +123,7 @@ export interface Guards {
    * Reads of the log: a key with the read scope, or a viewer whose role may read; the feature on.
    * A viewer refused by role is recorded in the access stream when `record` names the read.
    */
-  read(record?: 'list' | 'view'): onRequestHookHandler[];
+  read(record?: 'list' | 'view' | 'export'): onRequestHookHandler[];
   /** The account's own settings, members and viewer tokens: a key with the admin scope; no feature gate. */
   admin: onRequestHookHandler[];
   /** GET /v1/me: any valid credential, no feature gate, so the page can explain what it may show. */
@@ -130,7 +136,7 @@ export interface Guards {
  */
 export async function resolvePrincipal(
   request: FastifyRequest,
-  deps: Pick<AuthDeps, 'accounts' | 'viewers'>,
+  deps: { accounts: Pick<AccountStore, 'getKey'>; viewers: ViewerDeps },
 ): Promise<Principal> {
   const header = request.headers.authorization;
   if (!header)
@@ -174,12 +180,20 @@ function roleNotAllowed(role: Role): AuditlogError {
 
 /** Builds the guards. */
 export function createGuards(deps: AuthDeps): Guards {
-  /** Authenticates, checks `allowed`, loads the account, applies the feature gate unless `gate` is off. */
-  function guard(check: (principal: Principal) => void, gate: boolean): onRequestHookHandler {
+  /**
+   * Authenticates, checks `allowed`, loads the account, applies the feature gate unless `gate` is
+   * off. `accounts` is where the key record and the account are read: the store or the cache.
+   */
+  function guard(
+    check: (principal: Principal) => void,
+    gate: boolean,
+    accounts: Pick<AccountStore, 'get' | 'getKey'> = deps.accounts,
+  ): onRequestHookHandler {
+    const lookups = { accounts, viewers: deps.viewers };
     return async (request) => {
-      const principal = await resolvePrincipal(request, deps);
+      const principal = await resolvePrincipal(request, lookups);
       check(principal);
-      const account = await deps.accounts.get(principal.accountId);
+      const account = await accounts.get(principal.accountId);
       if (!account) throw unauthenticated('The credentials are invalid or revoked');
       if (gate && !account.auditLogsEnabled) {
         throw new AuditlogError(
@@ -193,7 +207,7 @@ export function createGuards(deps: AuthDeps): Guards {
   }
 
   /** After the gate: a viewer whose role reads nothing is refused, and the attempt recorded. */
-  function roleCheck(record: 'list' | 'view' | undefined): onRequestHookHandler {
+  function roleCheck(record: 'list' | 'view' | 'export' | undefined): onRequestHookHandler {
     return async (request) => {
       const principal = request.principal!;
       if (principal.kind !== 'viewer' || canReadAny(callerOf(principal))) return;
@@ -213,9 +227,13 @@ export function createGuards(deps: AuthDeps): Guards {
     };
   }
 
-  const ingestGuard = guard((p) => {
-    if (!canIngest(callerOf(p))) throw forbidden(p, 'record events', 'ingest');
-  }, true);
+  const ingestGuard = guard(
+    (p) => {
+      if (!canIngest(callerOf(p))) throw forbidden(p, 'record events', 'ingest');
+    },
+    true,
+    deps.credentials,
+  );
   const readGuard = guard((p) => {
     if (p.kind === 'api_key' && !p.scopes.includes('read')) throw forbidden(p, 'read', 'read');
   }, true);

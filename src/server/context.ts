@@ -6,6 +6,7 @@ import type { Catalog } from '../events/catalog.ts';
 import type { Ingestor } from '../ingest/pipeline.ts';
 import type { Store } from '../store/types.ts';
 import type { Guards } from './auth.ts';
+import type { CredentialCache } from './credential-cache.ts';
 
 /** The dependencies routes use; nothing is imported as a global. */
 export interface RouteContext {
@@ -19,4 +20,6 @@ export interface RouteContext {
   recorder: Recorder;
   /** Minting and verifying viewer tokens. */
   viewers: ViewerDeps;
+  /** The ingest guard's cached key records and accounts; a route that changes an account forgets it. */
+  credentials: CredentialCache;
 }

@@ -19,13 +19,15 @@ export function registerAccountRoutes(app: App, ctx: RouteContext): void {
   app.patch('/v1/account', { schema: patchAccountSchema, ...admin }, async (request) => {
     const patch = checkBody(AccountPatchSchema, request.body, 'ACCOUNT_INVALID');
     const deps = { accounts: ctx.store.accounts, recorder: ctx.recorder };
-    const account = await updateAccountSettings(
-      deps,
-      request.account!.id,
-      patch,
-      changeOriginOf(request, 200),
-    );
-    return { data: presentAccount(account) };
+    const id = request.account!.id;
+    try {
+      const account = await updateAccountSettings(deps, id, patch, changeOriginOf(request, 200));
+      return { data: presentAccount(account) };
+    } finally {
+      // Disabling audit logs or changing the plan applies to this server's next ingest request,
+      // even when recording the change failed after it was stored.
+      ctx.credentials.forgetAccount(id);
+    }
   });
 
   app.get('/v1/me', { schema: getSessionSchema, onRequest: ctx.guards.session }, async (request) => {
