@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { AuditlogError } from '../errors.ts';
 import { canonicalJson } from './chain.ts';
+import { LIMITS } from './schema.ts';
 import { looksLikeCredential, looksLikeRandomToken } from './secret-values.ts';
 
 export { looksLikeRandomToken } from './secret-values.ts';
@@ -48,7 +49,7 @@ const SENSITIVE_SUFFIXES = (
 ).split(' ');
 
 /** Deeper structures are replaced whole: real payloads are shallow, and recursion must stay bounded. */
-const MAX_DEPTH = 64;
+const MAX_DEPTH = LIMITS.payloadDepth;
 const MARKER = /^\[(?:REDACTED|HMAC-SHA256:[0-9a-f]{16})\]$/;
 
 /** Lower-cases a key name and strips `-`, `_`, `.` and spaces, so every spelling compares equal. */

@@ -18,6 +18,8 @@ export const LIMITS = {
   idempotencyKey: 256,
   /** Default cap on the serialized size of each of request/response/before/after. */
   payloadBytes: 64 * 1024,
+  /** Nesting of objects and arrays in a payload: deeper is refused (and could never be redacted). */
+  payloadDepth: 64,
   batchEvents: 1000,
   /** How far into the future a producer's `occurredAt` may be (clock skew allowance). */
   futureSkewMs: 5 * 60 * 1000,

@@ -114,6 +114,27 @@ describe('validateIngestBody', () => {
     expect(error.violations[0]?.rule).toMatch(/at most 1024 bytes \(got 20\d\d\)/);
   });
 
+  it('refuses payloads nested deeper than 64 levels with a 422 naming the field, however deep', () => {
+    const nest = (levels: number, leaf: unknown = 1): unknown => {
+      let value = leaf;
+      for (let i = 0; i < levels; i++) value = i % 2 ? [value] : { a: value };
+      return value;
+    };
+    expect(() => validateIngestBody(event({ request: nest(64) }), ctx)).not.toThrow();
+    for (const levels of [65, 10_000]) {
+      const error = failure(event({ request: nest(levels), response: { ok: true } }));
+      expect(error.code).toBe('EVENT_INVALID');
+      expect(error.violations).toEqual([
+        { index: 0, field: '/request', rule: 'must not nest objects and arrays more than 64 levels deep' },
+      ]);
+    }
+    // Over the byte cap before the depth is reached: the exact measure still answers with a rule.
+    const wide = failure(event({ after: { big: 'x'.repeat(2000), deep: nest(100_000) } }));
+    expect(wide.violations).toEqual([
+      { index: 0, field: '/after', rule: expect.stringMatching(/64 levels deep/) },
+    ]);
+  });
+
   it('holds every payload to its exact serialized size, escapes and multi-byte characters included', () => {
     const payloads = [
       { text: 'x'.repeat(300) },

@@ -118,6 +118,9 @@ function nulViolations(event: Record<string, unknown>): Omit<Violation, 'index'>
   return out;
 }
 
+/** serializedBytesBound's answer for a value nested deeper than LIMITS.payloadDepth. */
+const TOO_DEEP = -1;
+
 /** The most characters a JSON number takes (`-1.7976931348623157e+308`). */
 const MAX_NUMBER_CHARS = 24;
 
@@ -127,17 +130,20 @@ const MAX_NUMBER_CHARS = 24;
  * once the bound passes `budget`, and for anything JSON.parse does not produce (the exact size is
  * then measured). Walking the nodes costs a fraction of JSON.stringify on text-heavy payloads.
  */
-function serializedBytesBound(value: unknown, budget: number): number {
+function serializedBytesBound(value: unknown, budget: number, depth = 0): number {
   if (typeof value === 'string') return 2 + 6 * value.length;
   if (typeof value === 'number' || value === null || value === undefined) return MAX_NUMBER_CHARS;
   if (typeof value === 'boolean') return 5;
   if (typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     return Number.POSITIVE_INFINITY;
   }
+  if (depth >= LIMITS.payloadDepth) return TOO_DEEP;
   let total = 2;
   if (Array.isArray(value)) {
     for (const item of value) {
-      total += 1 + serializedBytesBound(item, budget - total);
+      const bound = serializedBytesBound(item, budget - total, depth + 1);
+      if (bound === TOO_DEEP) return TOO_DEEP;
+      total += 1 + bound;
       if (total > budget) return Number.POSITIVE_INFINITY;
     }
     return total;
@@ -145,7 +151,9 @@ function serializedBytesBound(value: unknown, budget: number): number {
   const record = value as Record<string, unknown>;
   for (const key in record) {
     if (!Object.hasOwn(record, key)) continue;
-    total += 4 + 6 * key.length + serializedBytesBound(record[key], budget - total);
+    const bound = serializedBytesBound(record[key], budget - total, depth + 1);
+    if (bound === TOO_DEEP) return TOO_DEEP;
+    total += 4 + 6 * key.length + bound;
     if (total > budget) return Number.POSITIVE_INFINITY;
   }
   return total;
@@ -178,8 +186,24 @@ function ruleViolations(event: Record<string, unknown>, ctx: ValidationContext):
   }
   for (const field of PAYLOAD_FIELDS) {
     if (event[field] === undefined) continue;
-    if (serializedBytesBound(event[field], ctx.maxPayloadBytes) <= ctx.maxPayloadBytes) continue;
-    const bytes = Buffer.byteLength(JSON.stringify(event[field]) ?? '');
+    const bound = serializedBytesBound(event[field], ctx.maxPayloadBytes);
+    const tooDeep = {
+      field: `/${field}`,
+      rule: `must not nest objects and arrays more than ${LIMITS.payloadDepth} levels deep`,
+    };
+    if (bound === TOO_DEEP) {
+      out.push(tooDeep);
+      continue;
+    }
+    if (bound <= ctx.maxPayloadBytes) continue;
+    let bytes: number;
+    try {
+      bytes = Buffer.byteLength(JSON.stringify(event[field]) ?? '');
+    } catch {
+      // Only nesting deep enough to exhaust the stack makes JSON.stringify of parsed JSON throw.
+      out.push(tooDeep);
+      continue;
+    }
     if (bytes > ctx.maxPayloadBytes) {
       out.push({
         field: `/${field}`,
