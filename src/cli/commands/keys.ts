@@ -52,7 +52,9 @@ export function registerKeyCommands(program: Command): void {
 
   keys
     .command('revoke <keyId>')
-    .description('revoke a key; requests with it are refused from then on')
+    .description(
+      'revoke a key; reads and admin calls are refused at once, ingest within 1 s (running servers cache keys that long)',
+    )
     .action(async (keyId: string) => {
       const config = configFrom(program.opts());
       const revoked = await withStore(config, (store) =>
