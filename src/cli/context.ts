@@ -22,7 +22,8 @@ export function configFrom(options: GlobalOptions & Partial<Config>): Config {
 
 /** Opens the store (migrations applied), runs `work`, and always closes the store. */
 export async function withStore<T>(config: Config, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(config.databaseUrl);
+  // A one-shot command appends a few events at most: not worth starting a writer thread for.
+  const store = await openStore(config.databaseUrl, { writerThread: false });
   try {
     return await work(store);
   } finally {

@@ -11,6 +11,11 @@ import type { Store } from './types.ts';
 export interface OpenStoreOptions {
   /** Dates new accounts; injectable for tests. */
   clock?: () => Date;
+  /**
+   * SQLite: append on a writer thread (default true: what a server wants). A one-shot command
+   * that appends a handful of events is quicker without starting a thread.
+   */
+  writerThread?: boolean;
 }
 
 /**
@@ -34,7 +39,11 @@ export function sqlitePathOf(databaseUrl: string): string {
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
   let store: Store;
   if (databaseUrl.startsWith('file:')) {
-    store = createSqliteStore({ path: sqlitePathOf(databaseUrl), clock: options.clock });
+    store = createSqliteStore({
+      path: sqlitePathOf(databaseUrl),
+      clock: options.clock,
+      writerThread: options.writerThread,
+    });
   } else if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const { createPostgresStore } = await import('./postgres/index.ts');
     store = createPostgresStore({ connectionString: databaseUrl, clock: options.clock });

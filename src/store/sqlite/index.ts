@@ -17,6 +17,8 @@ export interface SqliteStoreOptions {
   path: string;
   /** Dates new accounts; injectable for tests. */
   clock?: () => Date;
+  /** Append on a writer thread (writer-thread.ts); default true. Ignored for ':memory:'. */
+  writerThread?: boolean;
 }
 
 /**
@@ -36,7 +38,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   let members: MemberStore | undefined;
   let secrets: SecretStore | undefined;
   // Appends to a file run on the writer thread; an in-memory database exists only on this thread.
-  const writer = options.path === ':memory:' ? undefined : createWriterThread(options.path);
+  const threaded = options.writerThread !== false && options.path !== ':memory:';
+  const writer = threaded ? createWriterThread(options.path) : undefined;
   const ready = () => {
     if (!db.open) throw new AuditlogError('STORE_UNAVAILABLE', 'the SQLite store is closed');
     return db;

@@ -42,6 +42,18 @@ describe('the SQLite writer thread', () => {
     await store.close();
   });
 
+  it('writes on the calling thread when the writer thread is turned off (one-shot commands)', async () => {
+    const path = join(dir, `writer-${++files}.db`);
+    const store = createSqliteStore({ path, writerThread: false });
+    await store.migrate();
+    const reader = new Database(path, { readonly: true });
+    const appending = store.events.appendBatches([{ accountId: 'acme', events: [makePendingEvent()] }]);
+    expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1);
+    await appending;
+    reader.close();
+    await store.close();
+  });
+
   it('returns each batch its own outcome, with coded errors rebuilt on this side', async () => {
     const { store } = await openFresh();
     const good = makePendingEvent();
