@@ -121,11 +121,11 @@ export function exportFigures(result: ExportResult): Figure[] {
   return [
     {
       section: 5,
-      name: 'export: HTTP keyset scan, 200/page',
+      name: 'export: GET /v1/events/export (NDJSON)',
       value: result.eventsPerSecond,
       unit: 'events/s',
       targets: [{ on: 'value', op: '>=', limit: 50_000 }],
-      note: `${result.events} events, ${result.pages} pages, page p50 ${result.pageMs.p50.toFixed(1)} ms / p99 ${result.pageMs.p99.toFixed(1)} ms`,
+      note: `${result.events} events, ${(result.bytes / MB).toFixed(1)} MB, first byte after ${result.firstByteMs.toFixed(1)} ms`,
     },
     {
       section: 5,

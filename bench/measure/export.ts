@@ -1,8 +1,7 @@
 /**
- * @module Measurement 5 — export: a whole account read through the HTTP API as a full keyset scan
- * (GET /v1/events, 200 rows a page, following next_cursor), with events/s on the client side and
- * the server process's peak RSS. (There is no export endpoint yet; this is what an export costs
- * today.)
+ * @module Measurement 5 — export: the largest account, both producer streams, read whole through
+ * GET /v1/events/export (NDJSON in seq order, payloads and hashes included, streamed with
+ * backpressure), with events/s counted on the client by lines and the server process's peak RSS.
  */
 import { openStore } from '../../src/store/open-store.ts';
 import { startServerChild } from '../http/server-child.ts';
@@ -13,38 +12,32 @@ import { createKeys } from './accounts.ts';
 
 export interface ExportResult {
   events: number;
-  pages: number;
+  /** Bytes of NDJSON received. */
+  bytes: number;
   seconds: number;
   eventsPerSecond: number;
-  /** Peak RSS of the server process during the scan, sampled every 50 ms. */
+  /** From sending the request to the first byte of the body. */
+  firstByteMs: number;
+  /** Peak RSS of the server process during the export, sampled every 50 ms. */
   peakRssBytes: number;
   /** The kernel's high-water mark of the server process over its whole life (startup included). */
   highWaterMarkBytes: number | null;
-  /** RSS of the idle server before the scan, for comparison. */
+  /** RSS of the idle server before the export, for comparison. */
   idleRssBytes: number;
-  /** Latency of one page request. */
-  pageMs: { p50: number; p99: number };
 }
 
-interface Page {
-  data: unknown[];
-  next_cursor: string | null;
-}
+const NEWLINE = 0x0a;
 
-async function fetchPage(base: string, key: string, stream: string, cursor: string | null): Promise<Page> {
-  const url = new URL('/v1/events', base);
-  url.searchParams.set('stream', stream);
-  url.searchParams.set('limit', '200');
-  if (cursor) url.searchParams.set('cursor', cursor);
-  const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
-  if (!response.ok)
-    throw new Error(`GET ${url.pathname} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as Page;
+/** Lines in a chunk of NDJSON: every line, the last included, ends with a newline. */
+function countLines(chunk: Uint8Array): number {
+  let lines = 0;
+  for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) lines++;
+  return lines;
 }
 
 /**
- * Scans every event of `accountId` (central and media streams) through a fresh server on the
- * loaded database.
+ * Exports every event of `accountId` (central and media streams) from a fresh server on the loaded
+ * database, reading the body as it arrives, and checks the line count against `expected`.
  *
  * @example
  * const result = await runExport({ databaseUrl, accountId: 'acc_bench_00', expected: 400_000 });
@@ -59,42 +52,39 @@ export async function runExport(options: {
   await store.close();
   const key = keys.get(options.accountId) as string;
   const server = await startServerChild({ mode: 'auditlog', databaseUrl: options.databaseUrl });
-  const progress = startProgress('5 export scan', options.expected, 'events');
+  const progress = startProgress('5 export', options.expected, 'events');
   try {
     const idle = sampleRss(server.pid).stop().peakBytes;
     const sampler = sampleRss(server.pid);
-    const pageMs: number[] = [];
-    let events = 0;
-    let pages = 0;
+    const url = new URL('/v1/events/export?stream=central,media', server.url);
     const start = process.hrtime.bigint();
-    for (const stream of ['central', 'media']) {
-      let cursor: string | null = null;
-      do {
-        const pageStart = process.hrtime.bigint();
-        const page: Page = await fetchPage(server.url, key, stream, cursor);
-        pageMs.push(elapsedMs(pageStart));
-        events += page.data.length;
-        pages++;
-        progress.advance(page.data.length);
-        cursor = page.next_cursor;
-      } while (cursor);
+    const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+    if (!response.ok || !response.body)
+      throw new Error(`GET ${url.pathname} answered ${response.status}: ${await response.text()}`);
+    let events = 0;
+    let bytes = 0;
+    let firstByteMs = Number.NaN;
+    for await (const chunk of response.body) {
+      if (bytes === 0) firstByteMs = elapsedMs(start);
+      const lines = countLines(chunk);
+      events += lines;
+      bytes += chunk.byteLength;
+      progress.advance(lines);
     }
     const seconds = elapsedMs(start) / 1000;
     const rss = sampler.stop();
     progress.done();
-    pageMs.sort((a, b) => a - b);
+    if (events !== options.expected)
+      throw new Error(`the export held ${events} events, the account ${options.expected}`);
     return {
       events,
-      pages,
+      bytes,
       seconds,
       eventsPerSecond: events / seconds,
+      firstByteMs,
       peakRssBytes: rss.peakBytes,
       highWaterMarkBytes: rss.highWaterMarkBytes,
       idleRssBytes: idle,
-      pageMs: {
-        p50: pageMs[Math.floor(pageMs.length / 2)] ?? Number.NaN,
-        p99: pageMs[Math.ceil(pageMs.length * 0.99) - 1] ?? Number.NaN,
-      },
     };
   } finally {
     await server.stop();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedAsk, isRecordedRead, listRead, refusedRead, viewRead } from './access-log.ts';
+import { boundedAsk, exportRead, isRecordedRead, listRead, refusedRead, viewRead } from './access-log.ts';
 
 const reader = {
   member: { id: 'u_1', email: 'ann@example.com', name: 'Ann', role: 'auditor' as const },
@@ -69,6 +69,21 @@ describe('access-stream events', () => {
       status: 'failure',
       httpStatus: 403,
       response: { code: 'ROLE_NOT_ALLOWED' },
+    });
+  });
+
+  it('an export read names the streams, the range asked for and the seq it runs to', () => {
+    const scope = { streams: ['central', 'media'] as const, from: '2026-01-01T00:00:00.000Z', afterSeq: 10 };
+    const event = exportRead(reader, { ...scope, streams: [...scope.streams], throughSeq: 900 }, context);
+    expect(event).toMatchObject({
+      stream: 'access',
+      category: 'audit_log',
+      operation: 'export',
+      actor: { type: 'user', id: 'u_1' },
+      target: { type: 'stream', id: 'central,media' },
+      request: { ...scope, role: 'auditor', tokenId: 'tok_1' },
+      response: { throughSeq: 900 },
+      status: 'success',
     });
   });
 

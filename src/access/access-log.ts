@@ -104,6 +104,35 @@ export function viewRead(
   );
 }
 
+/** What an export covers: validated filters, and the head seq it runs to. */
+export interface ExportScope {
+  streams: Stream[];
+  from?: string;
+  to?: string;
+  afterSeq: number;
+  throughSeq: number;
+}
+
+/**
+ * An export the viewer started: which streams, time range and seqs. Recorded before the first
+ * byte, so it carries what was asked and how far it runs, not how many rows were sent.
+ */
+export function exportRead(reader: Reader, scope: ExportScope, context: ReadContext): SystemEvent {
+  const { throughSeq, ...asked } = scope;
+  return accessEvent(
+    reader,
+    'export',
+    {
+      target: { type: 'stream', id: scope.streams.join(',') },
+      request: { ...asked, role: reader.member.role, tokenId: reader.tokenId },
+      response: { throughSeq },
+      status: 'success',
+      httpStatus: 200,
+    },
+    context,
+  );
+}
+
 const MAX_ASKED_KEYS = 20;
 const MAX_ASKED_VALUE = 256;
 

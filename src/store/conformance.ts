@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { describeAccounts } from './conformance/accounts.ts';
 import { describeAppend } from './conformance/append.ts';
+import { describeExport } from './conformance/export.ts';
 import { describeGet } from './conformance/get.ts';
 import { describeIsolation } from './conformance/isolation.ts';
 import { describeList } from './conformance/list.ts';
@@ -50,6 +51,7 @@ export function describeStoreConformance(
     describeAppend(ref);
     describeGet(ref);
     describeList(ref);
+    describeExport(ref);
     describeIsolation(ref);
     describeRetention(ref);
     describeAccounts(ref);

@@ -60,6 +60,41 @@ export interface EventPage {
   next: Keyset | null;
 }
 
+/**
+ * What exportPage reads: one account's whole events in ascending seq (the order the hash chain is
+ * verified in), from just after `afterSeq` through `throughSeq`, optionally narrowed by stream and
+ * time. Continue with `afterSeq` = the page's `next` until it is null.
+ */
+export interface ExportQuery {
+  /** Start after this seq (0: from the first event); resume an interrupted export with its last seq. */
+  afterSeq: number;
+  /** The last seq to read — usually head().seq when the export began, so an export is a fixed range. */
+  throughSeq: number;
+  /** 1..EXPORT_MAX_LIMIT events per page. */
+  limit: number;
+  /** Only these streams; absent: every stream. An empty list matches nothing. */
+  streams?: Stream[];
+  /** Inclusive lower bound on occurredAt (ISO 8601). */
+  from?: string;
+  /** Exclusive upper bound on occurredAt (ISO 8601). */
+  to?: string;
+}
+
+/** The most events one exportPage call returns. */
+export const EXPORT_MAX_LIMIT = 5000;
+
+/** One page of an export. */
+export interface ExportPage {
+  /** Matching events in ascending seq, exactly as get() returns them (payloads, prevHash, hash). */
+  events: AuditEvent[];
+  /**
+   * The afterSeq of the next page, or null once everything through throughSeq was read. A call
+   * examines a bounded range of seqs, so a page may be empty and still not be the last: a narrow
+   * filter over a long history never makes one call scan it all.
+   */
+  next: number | null;
+}
+
 /** Everything a store needs to know about accounts for retention and gating. */
 export interface Account {
   id: string;
@@ -131,6 +166,11 @@ export interface EventStore {
   get(accountId: string, id: string): Promise<AuditEvent | null>;
   /** Distinct actors of the account in a stream, with their latest known email/name, sorted by id. */
   actors(accountId: string, stream: Stream): Promise<Actor[]>;
+  /**
+   * One page of the account's whole events in seq order (see {@link ExportQuery}), for exports
+   * that stream an account page by page and verify its chain. Never another account's rows.
+   */
+  exportPage(accountId: string, query: ExportQuery): Promise<ExportPage>;
   /** The account's last seq and hash (0 and GENESIS_HASH before its first event). */
   head(accountId: string): Promise<{ seq: number; hash: string }>;
   /**

@@ -30,6 +30,7 @@ describe('GET /openapi.json', () => {
         'GET /v1/actors',
         'GET /v1/catalog',
         'GET /v1/events',
+        'GET /v1/events/export',
         'GET /v1/events/{id}',
         'POST /v1/events',
         'GET /v1/me',

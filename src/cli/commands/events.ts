@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { AuditlogError, type ErrorCode, errorCodes } from '../../errors.ts';
 import type { AuditEvent, EventSummary } from '../../events/schema.ts';
 import { parseInteger } from '../parse.ts';
+import { registerExportCommand } from './events-export.ts';
 
 interface RemoteOptions {
   url?: string;
@@ -88,4 +89,6 @@ export function registerEventCommands(program: Command): void {
     );
     console.log(JSON.stringify(data, null, 2));
   });
+
+  registerExportCommand(events, program);
 }

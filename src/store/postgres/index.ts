@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Store } from '../types.ts';
 import { createAccountStore } from './accounts.ts';
 import { createAppend } from './append.ts';
+import { createExport } from './export.ts';
 import { createMemberStore, createSecretStore } from './members.ts';
 import { runMigrations } from './migrations.ts';
 import { createPartitions } from './partitions.ts';
@@ -60,6 +61,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     events: mapUnavailable({
       appendBatches: createAppend(pool, partitions),
       purgeExpired: createPurge(pool, partitions),
+      exportPage: createExport(pool),
       ...reads,
     }),
     accounts: mapUnavailable(createAccountStore(pool, clock)),

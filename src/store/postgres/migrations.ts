@@ -3,6 +3,7 @@
  * advisory lock, so several servers starting together never race.
  */
 import type pg from 'pg';
+import { EXPORT_MIGRATION } from './export.ts';
 import { MEMBERS_MIGRATION } from './members.ts';
 
 /** One schema step. Versions are applied in order and recorded in `schema_migrations`. */
@@ -151,6 +152,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'partitioned events and their indexes', sql: V1_EVENTS },
   { version: 3, name: 'append-only guards', sql: V1_GUARDS },
   { version: 4, name: 'members and service secrets', sql: MEMBERS_MIGRATION },
+  { version: 5, name: 'events in seq order, for exports', sql: EXPORT_MIGRATION },
 ];
 
 /**

@@ -21,6 +21,7 @@ import {
 } from './codec.ts';
 import { createStatementCache, type SqliteDatabase } from './database.ts';
 import { createDetailDictionaries } from './dictionary.ts';
+import { createExporter } from './export.ts';
 import { createLister } from './list.ts';
 import { createPurger } from './purge.ts';
 
@@ -52,6 +53,7 @@ export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): E
   const append = createAppender(db, statements, dictionaries);
   const list = createLister(statements, keyOf);
   const purge = createPurger(db);
+  const exportPage = createExporter(statements, keyOf, dictionaries.byId);
   // prevHash is the hash of the previous row (row_key - 1) or, when retention removed it, the link
   // purge left behind. Never select row_key itself: it exceeds 2^53.
   const byId = db.prepare(
@@ -83,6 +85,9 @@ export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): E
         throw new AuditlogError('INTERNAL', `event ${id}: its previous event is missing from the chain`);
       }
       return rowToEvent(row, accountId, dictionaries.byId);
+    },
+    async exportPage(accountId, query) {
+      return exportPage(accountId, query);
     },
     async actors(accountId: string, stream: Stream): Promise<Actor[]> {
       const accountKey = keyOf(accountId);

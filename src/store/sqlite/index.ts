@@ -73,6 +73,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       appendConcurrency: 4,
       list: async (accountId, query) => eventStore().list(accountId, query),
       get: async (accountId, id) => eventStore().get(accountId, id),
+      exportPage: async (accountId, query) => eventStore().exportPage(accountId, query),
       actors: async (accountId, stream) => eventStore().actors(accountId, stream),
       head: async (accountId) => eventStore().head(accountId),
       purgeExpired: async (now, purgeOptions) => eventStore().purgeExpired(now, purgeOptions),

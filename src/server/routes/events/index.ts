@@ -1,6 +1,7 @@
-/** @module The /v1/events API area: record, list and fetch events. */
+/** @module The /v1/events API area: record, list, export and fetch events. */
 import type { RouteContext } from '../../context.ts';
 import type { App } from '../../type-provider.ts';
+import { registerExportEvents } from './export.ts';
 import { registerGetEvent } from './get.ts';
 import { registerListEvents } from './list.ts';
 import { registerPostEvents } from './post.ts';
@@ -9,5 +10,6 @@ import { registerPostEvents } from './post.ts';
 export function registerEventRoutes(app: App, ctx: RouteContext): void {
   registerPostEvents(app, ctx);
   registerListEvents(app, ctx);
+  registerExportEvents(app, ctx);
   registerGetEvent(app, ctx);
 }

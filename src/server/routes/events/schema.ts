@@ -2,6 +2,7 @@
  * @module Route schemas of /v1/events: the OpenAPI description and the response serializers. The
  * event shapes themselves come from src/events/schema.ts, the single source.
  */
+import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { AuditEventSchema, EventSummarySchema, IngestBodySchema, LIMITS } from '../../../events/schema.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT, MAX_Q_LENGTH } from '../../../query/parse.ts';
@@ -82,5 +83,51 @@ export const getEventSchema = {
   response: {
     200: Type.Object({ data: AuditEventSchema }),
     ...problemResponses(401, 403, 404),
+  },
+};
+
+export const EventExportQuerySchema = Type.Object({
+  stream: Type.Optional(
+    Type.String({
+      description:
+        'Streams to export (central, media, access); repeat the parameter or separate with commas. ' +
+        'Default: every stream the caller may read',
+    }),
+  ),
+  from: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Inclusive lower bound on occurredAt' }),
+  ),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'Exclusive upper bound on occurredAt' })),
+  after_seq: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      description: 'Resume after this seq: the seq of the last complete line of an interrupted export',
+    }),
+  ),
+});
+
+export const exportEventsSchema = {
+  tags: ['events'],
+  summary: "Export the account's events as NDJSON, in seq order",
+  description:
+    'Streams every matching event whole (payloads, prevHash, hash), one JSON object per line, oldest ' +
+    'seq first, so the hash chain can be verified line by line. The export covers the events up to ' +
+    'the head seq at its start, given in the `Auditlog-Head-Seq` header. A response cut short (the ' +
+    'connection closes before the chunked body ends) is incomplete: resume with `after_seq` set to ' +
+    "the last complete line's seq. A viewer's export is recorded in the access stream.",
+  querystring: EventExportQuerySchema,
+  response: {
+    200: {
+      description: 'One AuditEvent per line (application/x-ndjson)',
+      headers: {
+        'Auditlog-Head-Seq': {
+          description: "The account's last seq when the export started: no later event is included",
+          schema: { type: 'integer' },
+        },
+      },
+      // Each line is an AuditEvent; the handler sends them as a stream, hence the static type.
+      content: { 'application/x-ndjson': { schema: Type.Unsafe<Readable>(AuditEventSchema) } },
+    },
+    ...problemResponses(400, 401, 403),
   },
 };
