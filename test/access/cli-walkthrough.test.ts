@@ -105,5 +105,6 @@ describe('the access walk-through with the CLI alone', () => {
     const access = ok(['events', 'list', '--url', serve.url, '--token', owner, '--stream', 'access']);
     expect(access).toMatch(/u_dev@acme\.test.*audit_log.*list.*failure/);
     expect(access).toMatch(/u_ada@acme\.test.*audit_log.*list.*success/);
-  });
+    // About 17 CLI processes, each starting Node and compiling TypeScript: a budget, not a speed claim.
+  }, 120_000);
 });
