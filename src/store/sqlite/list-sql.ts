@@ -15,8 +15,8 @@ export interface SqlQuery {
 
 /**
  * The statements of one list() call. Without free text only `direct` runs. With a q of three or
- * more characters, `candidates` counts (up to `budget`) the account's rows the trigram index and
- * the matching actors propose: when they are fewer, `search` reads just those. A common term instead is looked for
+ * more characters, `candidates` lists (up to `budget` from each) the account's rows the trigram
+ * index and the matching actors propose: when they are fewer, `searchAmong` reads just those. A common term instead is looked for
  * along the driving index, among its newest `budget` rows (`window`); only when that finds too
  * few and `windowSize` says the rows were not exhausted does `search` run anyway.
  */
@@ -24,7 +24,10 @@ export type ListPlan =
   | { kind: 'direct'; direct: SqlQuery }
   | {
       kind: 'search';
+      /** The candidate row keys, at most `budget` from each source (read them as BigInts). */
       candidates: SqlQuery;
+      /** `search` among row keys already found: a JSON array of them, so the index is asked once. */
+      searchAmong: (rowKeys: string) => SqlQuery;
       window: SqlQuery;
       windowSize: SqlQuery;
       search: SqlQuery;
@@ -190,13 +193,15 @@ export function planList(accountKey: number, q: EventQuery): ListPlan {
     params: [...windowParams, limit],
   };
   const windowSize = { sql: `SELECT count(*) FROM (${candidates.sql})`, params: candidates.params };
-  const count = {
-    sql: `SELECT (SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE ${TRIGRAM_MATCH} LIMIT ?))
-      + (SELECT count(*) FROM (${ACTOR_CANDIDATES} LIMIT ?))`,
+  const candidateRows = {
+    sql: `SELECT * FROM (SELECT rowid FROM events_fts WHERE ${TRIGRAM_MATCH} LIMIT ?)
+      UNION ALL SELECT * FROM (${ACTOR_CANDIDATES} LIMIT ?)`,
     params: [trigramQuery(text), accountKey, accountKey, budget, ...actorParams(accountKey, q, text), budget],
   };
-  const search = searchQuery(accountKey, q, text, limit);
-  return { kind: 'search', candidates: count, window, windowSize, search, budget };
+  const search = searchQuery(accountKey, q, text, limit, candidateSource(accountKey, q, text));
+  const searchAmong = (rowKeys: string) =>
+    searchQuery(accountKey, q, text, limit, { sql: 'SELECT value FROM json_each(?)', params: [rowKeys] });
+  return { kind: 'search', candidates: candidateRows, searchAmong, window, windowSize, search, budget };
 }
 
 /**
@@ -222,24 +227,27 @@ function actorParams(accountKey: number, q: EventQuery, text: string): unknown[]
   return [accountKey, stream, accountKey, stream, needle, needle, needle];
 }
 
+/** Every candidate row key: from the trigram index and from matching actors. */
+function candidateSource(accountKey: number, q: EventQuery, text: string): SqlQuery {
+  return {
+    sql: `SELECT rowid FROM events_fts WHERE ${TRIGRAM_MATCH} UNION ${ACTOR_CANDIDATES}`,
+    params: [trigramQuery(text), accountKey, accountKey, ...actorParams(accountKey, q, text)],
+  };
+}
+
 /**
- * Candidates from the trigram index and from matching actors, looked up by rowid and re-checked;
- * sorts only the matches.
+ * The candidates of `source` (a SELECT of row keys), looked up by rowid and re-checked; sorts only
+ * the matches.
  */
-function searchQuery(accountKey: number, q: EventQuery, text: string, limit: number): SqlQuery {
-  const params: unknown[] = [
-    trigramQuery(text),
-    accountKey,
-    accountKey,
-    ...actorParams(accountKey, q, text),
-    accountKey,
-    streamCode(q.stream),
-  ];
-  const where = [
-    `row_key IN (SELECT rowid FROM events_fts WHERE ${TRIGRAM_MATCH} UNION ${ACTOR_CANDIDATES})`,
-    'account_key = ?',
-    'stream = ?',
-  ];
+function searchQuery(
+  accountKey: number,
+  q: EventQuery,
+  text: string,
+  limit: number,
+  source: SqlQuery,
+): SqlQuery {
+  const params: unknown[] = [...source.params, accountKey, streamCode(q.stream)];
+  const where = [`row_key IN (${source.sql})`, 'account_key = ?', 'stream = ?'];
   // No driver column: every filter, the multi-valued ones included, is checked on the candidates.
   where.push(...filterConditions(q, { index: 'events_fts' }, params));
   where.push(textCondition(text, params));

@@ -19,6 +19,7 @@ export function createLister(
 ): (accountId: string, query: EventQuery) => EventPage {
   const rows = (q: SqlQuery) => statements.get(q.sql).all(q.params) as SummaryRow[];
   const count = (q: SqlQuery) => statements.get(q.sql).pluck().get(q.params) as number;
+  const rowKeys = (q: SqlQuery) => statements.get(q.sql).pluck().safeIntegers(true).all(q.params) as bigint[];
 
   return (accountId, query) => {
     // "Any of no values" matches nothing; SQL would agree, but there is no need to ask it.
@@ -27,10 +28,12 @@ export function createLister(
     if (accountKey === undefined) return EMPTY_PAGE;
     const plan = planList(accountKey, query);
     let found: SummaryRow[];
+    let candidates: bigint[];
     if (plan.kind === 'direct') {
       found = rows(plan.direct);
-    } else if (count(plan.candidates) < plan.budget) {
-      found = rows(plan.search);
+    } else if ((candidates = rowKeys(plan.candidates)).length < plan.budget) {
+      // Row keys exceed 2^53: they travel as BigInts, and into SQL as a JSON array.
+      found = candidates.length === 0 ? [] : rows(plan.searchAmong(`[${candidates.join(',')}]`));
     } else {
       found = rows(plan.window);
       if (found.length <= query.limit && count(plan.windowSize) >= plan.budget) found = rows(plan.search);
