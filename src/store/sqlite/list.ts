@@ -5,7 +5,7 @@
 import type { EventPage, EventQuery } from '../types.ts';
 import { rowToSummary, type SummaryRow } from './codec.ts';
 import type { StatementCache } from './database.ts';
-import { planList, type SqlQuery } from './list-sql.ts';
+import { type ListPlan, planList, type SqlQuery } from './list-sql.ts';
 
 const EMPTY_PAGE: EventPage = { events: [], next: null };
 
@@ -21,23 +21,25 @@ export function createLister(
   const count = (q: SqlQuery) => statements.get(q.sql).pluck().get(q.params) as number;
   const rowKeys = (q: SqlQuery) => statements.get(q.sql).pluck().safeIntegers(true).all(q.params) as bigint[];
 
+  // Free text: the candidates when few, else the newest rows along the driving index.
+  const search = (plan: Extract<ListPlan, { kind: 'search' }>, limit: number): SummaryRow[] => {
+    const candidates = rowKeys(plan.candidates);
+    if (candidates.length < plan.budget) {
+      // Row keys exceed 2^53: they travel as BigInts, and into SQL as a JSON array.
+      return candidates.length === 0 ? [] : rows(plan.searchAmong(`[${candidates.join(',')}]`));
+    }
+    const found = rows(plan.window);
+    if (found.length <= limit && count(plan.windowSize) >= plan.budget) return rows(plan.search);
+    return found;
+  };
+
   return (accountId, query) => {
     // "Any of no values" matches nothing; SQL would agree, but there is no need to ask it.
     if ([query.actorIds, query.operations, query.categories].some((v) => v?.length === 0)) return EMPTY_PAGE;
     const accountKey = accountKeyOf(accountId);
     if (accountKey === undefined) return EMPTY_PAGE;
     const plan = planList(accountKey, query);
-    let found: SummaryRow[];
-    let candidates: bigint[];
-    if (plan.kind === 'direct') {
-      found = rows(plan.direct);
-    } else if ((candidates = rowKeys(plan.candidates)).length < plan.budget) {
-      // Row keys exceed 2^53: they travel as BigInts, and into SQL as a JSON array.
-      found = candidates.length === 0 ? [] : rows(plan.searchAmong(`[${candidates.join(',')}]`));
-    } else {
-      found = rows(plan.window);
-      if (found.length <= query.limit && count(plan.windowSize) >= plan.budget) found = rows(plan.search);
-    }
+    const found = plan.kind === 'direct' ? rows(plan.direct) : search(plan, query.limit);
     const events = found.slice(0, query.limit).map(rowToSummary);
     const last = events[events.length - 1];
     const next = found.length > query.limit && last ? { occurredAt: last.occurredAt, id: last.id } : null;
