@@ -13,6 +13,7 @@ import { AuditlogError } from '../../errors.ts';
 import { type PendingEvent, sealEvent } from '../../events/chain.ts';
 import type { AuditEvent } from '../../events/schema.ts';
 import type { AppendBatch, AppendedEvent } from '../types.ts';
+import { encodePayloads } from './payload.ts';
 
 /** An account's chain head as the append transaction sees it. */
 export interface Head {
@@ -69,27 +70,53 @@ function seal(batch: AppendBatch, head: Head, known: Known) {
   return { sealed, results, head: { seq, hash } };
 }
 
+// The payloads travel as one binary parameter (every event's stored bytes, end to end) cut up by
+// offset: as a bytea[] they would travel hex-encoded inside one array literal, twice their size.
 const INSERT = `
 WITH stored AS (
   INSERT INTO events (account_id, occurred_at, id, seq, stream, category, operation, status, http_status,
     actor_type, actor_id, actor_email, actor_name, target_type, target_id, target_name, target_path,
-    api_method, api_route, api_path, ip, user_agent, request_id, idempotency_key, payload,
-    received_at, prev_hash, hash)
-  SELECT $1::text, * FROM unnest(
+    api_method, api_route, api_path, ip, user_agent, request_id, idempotency_key, received_at, prev_hash,
+    hash, payload_deflated)
+  SELECT $1::text, u.occurred_at, u.id, u.seq, u.stream, u.category, u.operation, u.status, u.http_status,
+    u.actor_type, u.actor_id, u.actor_email, u.actor_name, u.target_type, u.target_id, u.target_name,
+    u.target_path, u.api_method, u.api_route, u.api_path, u.ip, u.user_agent, u.request_id,
+    u.idempotency_key, u.received_at, u.prev_hash, u.hash,
+    substring($34::bytea FROM u.payload_start FOR u.payload_length)
+  FROM unnest(
     $2::timestamptz[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[],
     $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
-    $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::json[],
-    $26::timestamptz[], $27::text[], $28::text[])
+    $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[],
+    $25::timestamptz[], $26::text[], $27::text[], $28::int[], $29::int[]
+  ) AS u(occurred_at, id, seq, stream, category, operation, status, http_status, actor_type, actor_id,
+    actor_email, actor_name, target_type, target_id, target_name, target_path, api_method, api_route,
+    api_path, ip, user_agent, request_id, idempotency_key, received_at, prev_hash, hash, payload_start,
+    payload_length)
 ), keys AS (
   INSERT INTO event_keys (account_id, idempotency_key, id, seq, occurred_at)
-  SELECT $1::text, * FROM unnest($29::text[], $30::text[], $31::bigint[], $32::timestamptz[])
+  SELECT $1::text, * FROM unnest($30::text[], $31::text[], $32::bigint[], $33::timestamptz[])
 )
 SELECT 1`;
 
-/** The statement's parameters: one array per column, in INSERT order. */
+/** The events' stored payloads in one buffer, with where each starts (1-based) and its length. */
+function packPayloads(events: AuditEvent[]): { bytes: Buffer; starts: number[]; lengths: number[] } {
+  const parts = events.map((e) =>
+    encodePayloads({ request: e.request, response: e.response, before: e.before, after: e.after }),
+  );
+  const starts: number[] = [];
+  let offset = 1;
+  for (const part of parts) {
+    starts.push(offset);
+    offset += part.length;
+  }
+  return { bytes: Buffer.concat(parts), starts, lengths: parts.map((part) => part.length) };
+}
+
+/** The statement's parameters: one array per column, in unnest order, then the payload bytes. */
 function columns(accountId: string, events: AuditEvent[]): unknown[] {
   const col = <T>(pick: (e: AuditEvent) => T) => events.map(pick);
   const keyed = events.filter((e) => e.idempotencyKey !== null);
+  const payloads = packPayloads(events);
   return [
     accountId,
     col((e) => e.occurredAt),
@@ -115,17 +142,16 @@ function columns(accountId: string, events: AuditEvent[]): unknown[] {
     col((e) => e.userAgent),
     col((e) => e.requestId),
     col((e) => e.idempotencyKey),
-    // Serialized here: pg would turn a top-level array into a PostgreSQL array, not JSON.
-    col((e) =>
-      JSON.stringify({ request: e.request, response: e.response, before: e.before, after: e.after }),
-    ),
     col((e) => e.receivedAt),
     col((e) => e.prevHash),
     col((e) => e.hash),
+    payloads.starts,
+    payloads.lengths,
     keyed.map((e) => e.idempotencyKey),
     keyed.map((e) => e.id),
     keyed.map((e) => e.seq),
     keyed.map((e) => e.occurredAt),
+    payloads.bytes,
   ];
 }
 
@@ -142,6 +168,10 @@ export async function insertBatch(
   if (batch.events.length === 0) return { events: [], head };
   const known = await readKeys(client, batch.accountId, batch.events);
   const { sealed, results, head: next } = seal(batch, head, known);
-  if (sealed.length > 0) await client.query(INSERT, columns(batch.accountId, sealed));
+  if (sealed.length > 0) {
+    // Named: PostgreSQL parses and plans it once per connection, not once per batch.
+    const values = columns(batch.accountId, sealed);
+    await client.query({ name: 'auditlog_insert_events', text: INSERT, values });
+  }
   return { events: results, head: next };
 }

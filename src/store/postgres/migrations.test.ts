@@ -1,12 +1,14 @@
 /**
- * @module Migrations apply once: a second migrate() changes nothing, and two servers migrating a
- * fresh database at the same moment both succeed with every step recorded once.
+ * @module Migrations apply once: a second migrate() changes nothing, two servers migrating a fresh
+ * database at the same moment both succeed with every step recorded once, and events written
+ * before a schema change still read back after it.
  */
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.ts';
 import { createPostgresStore } from './index.ts';
 import { MIGRATIONS, runMigrations } from './migrations.ts';
+import { createPartitions } from './partitions.ts';
 
 const databases: TestDatabase[] = [];
 
@@ -84,6 +86,39 @@ describe('migrations', () => {
       );
       expect(Number(rows[0]!.n)).toBe(0);
     } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe('migration 6 (search expression, one key, deflated payloads)', () => {
+  it('keeps events written before it readable and searchable', async () => {
+    const url = await freshDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    const store = createPostgresStore({ connectionString: url });
+    try {
+      await runMigrations(
+        pool,
+        MIGRATIONS.filter((m) => m.version < 6),
+      );
+      await createPartitions(pool).ensureAround(new Date('2026-05-01T00:00:00Z'));
+      // A row as the store wrote it before: json payloads, no payload_deflated column yet.
+      await pool.query(
+        `INSERT INTO events (account_id, occurred_at, id, seq, stream, category, operation, status,
+           actor_type, actor_id, target_type, target_id, target_name, payload, received_at, prev_hash, hash)
+         VALUES ('acc_old', '2026-05-02T10:00:00Z', '01JOLDEVENT0000000000000000', 1, 'media', 'files',
+           'upload', 'success', 'user', 'u1', 'file', 'f_1', 'Harbour-Lantern.PNG',
+           '{"request":{"name":"x\\u0000y"},"response":null,"before":null,"after":null}',
+           '2026-05-02T10:00:01Z', 'prev', 'hash')`,
+      );
+      await store.migrate();
+      const event = await store.events.get('acc_old', '01JOLDEVENT0000000000000000');
+      expect(event?.request).toEqual({ name: 'x\u0000y' });
+      expect(event?.response).toBeNull();
+      const page = await store.events.list('acc_old', { stream: 'media', q: 'lantern.png', limit: 10 });
+      expect(page.events.map((e) => e.id)).toEqual(['01JOLDEVENT0000000000000000']);
+    } finally {
+      await store.close();
       await pool.end();
     }
   });

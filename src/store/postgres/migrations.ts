@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { EXPORT_MIGRATION } from './export.ts';
 import { MEMBERS_MIGRATION } from './members.ts';
+import { SLIM_EVENTS_MIGRATION } from './slim-events.ts';
 
 /** One schema step. Versions are applied in order and recorded in `schema_migrations`. */
 export interface Migration {
@@ -153,6 +154,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'append-only guards', sql: V1_GUARDS },
   { version: 4, name: 'members and service secrets', sql: MEMBERS_MIGRATION },
   { version: 5, name: 'events in seq order, for exports', sql: EXPORT_MIGRATION },
+  { version: 6, name: 'search expression, failures index, deflated payloads', sql: SLIM_EVENTS_MIGRATION },
 ];
 
 /**

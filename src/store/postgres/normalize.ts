@@ -3,7 +3,7 @@
  * ISO strings, missing payloads to null. Plus the checks PostgreSQL needs on top of the schema:
  * text columns cannot hold NUL characters or unpaired UTF-16 surrogates (they would be refused or
  * silently replaced, and the stored event would no longer match its hash). Payloads need no check:
- * they are stored as json text, which keeps every escape exactly.
+ * they are stored as their JSON text (deflated, see payload.ts), which keeps every escape exactly.
  */
 
 import type { Violation } from '../../errors.ts';

@@ -82,11 +82,12 @@ async function deleteBatch(pool: pg.Pool, accountId: string, cutoff: Date, limit
   try {
     await client.query("BEGIN; SET LOCAL auditlog.purging = 'on'");
     const { rows } = await client.query<{ idempotency_key: string | null }>(
+      // Any `limit` expired rows, in no order: no index is in time order across streams. The bound
+      // on occurred_at limits the search to the months holding expired rows.
       `DELETE FROM events e USING (
          SELECT occurred_at, id FROM events
-          WHERE account_id = $1 AND occurred_at < $2::timestamptz
-          ORDER BY occurred_at LIMIT $3) doomed
-        WHERE e.account_id = $1 AND e.occurred_at = doomed.occurred_at AND e.id = doomed.id
+          WHERE account_id = $1 AND occurred_at < $2::timestamptz LIMIT $3) doomed
+        WHERE e.account_id = $1 AND e.id = doomed.id AND e.occurred_at = doomed.occurred_at
        RETURNING e.idempotency_key`,
       [accountId, cutoff.toISOString(), limit],
     );

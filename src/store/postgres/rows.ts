@@ -5,15 +5,16 @@
  */
 import type { Stream } from '../../events/catalog.ts';
 import type { Actor, Api, AuditEvent, EventStatus, EventSummary, Target } from '../../events/schema.ts';
+import { decodePayloads, type Payloads } from './payload.ts';
 
 /** The columns a list row needs (no payloads). */
 export const SUMMARY_COLUMNS = `id, seq, stream, occurred_at, category, operation, status, http_status,
   actor_type, actor_id, actor_email, actor_name, target_type, target_id, target_name, target_path,
   api_method, api_route, api_path, ip, request_id`;
 
-/** Every column get() returns. */
+/** Every column get() returns (a row has one of payload, payload_deflated: see migration 6). */
 export const EVENT_COLUMNS = `${SUMMARY_COLUMNS}, account_id, user_agent, idempotency_key, payload,
-  received_at, prev_hash, hash`;
+  payload_deflated, received_at, prev_hash, hash`;
 
 /** A row as pg returns it (bigint as string, timestamptz as Date, json parsed). */
 export interface SummaryRow {
@@ -44,7 +45,10 @@ export interface EventRow extends SummaryRow {
   account_id: string;
   user_agent: string | null;
   idempotency_key: string | null;
-  payload: { request?: unknown; response?: unknown; before?: unknown; after?: unknown };
+  /** The json payloads of a row written before migration 6, else null. */
+  payload: Payloads | null;
+  /** The deflated payloads (payload.ts) of a row written since migration 6, else null. */
+  payload_deflated: Buffer | null;
   received_at: Date;
   prev_hash: string;
   hash: string;
@@ -95,13 +99,14 @@ export function toSummary(row: SummaryRow): EventSummary {
 /** The whole stored event. */
 export function toEvent(row: EventRow): AuditEvent {
   const summary = toSummary(row);
+  const payload = row.payload_deflated ? decodePayloads(row.payload_deflated) : (row.payload ?? {});
   return {
     ...summary,
     accountId: row.account_id,
-    request: row.payload.request ?? null,
-    response: row.payload.response ?? null,
-    before: row.payload.before ?? null,
-    after: row.payload.after ?? null,
+    request: payload.request ?? null,
+    response: payload.response ?? null,
+    before: payload.before ?? null,
+    after: payload.after ?? null,
     userAgent: row.user_agent,
     idempotencyKey: row.idempotency_key,
     receivedAt: row.received_at.toISOString(),

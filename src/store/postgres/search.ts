@@ -1,0 +1,116 @@
+/**
+ * @module Free-text pages (q) for PostgreSQL. The trigram index answers per monthly partition: each
+ * probe costs about the same whatever it finds, and a bitmap scan then reads and sorts every match
+ * of the month. For a rare term (a file name) that is a handful of rows; for a common one
+ * thousands, most of them never shown. So a page is found in steps, each stopping once it is full:
+ *
+ * 1. a window: the newest rows of the filters in page order, each tested for the text. A common
+ *    term fills the page here; a few hits say the term is common enough for a longer window;
+ * 2. the trigram index over the month of the last row read, then over every older month at once.
+ *    Reaching it means the term is rare, so few rows are read and sorted.
+ *
+ * Each step continues just after the rows the previous one read, so the page is the one a single
+ * query over everything would return.
+ */
+import type pg from 'pg';
+import type { EventQuery, Keyset } from '../types.ts';
+import { listSql, prepared, type SqlQuery, trigramSql, windowSql } from './list-sql.ts';
+import { monthOf, monthStart } from './partitions.ts';
+import type { SummaryRow } from './rows.ts';
+
+/** Rows the first window reads: about what one trigram probe of a large month costs. */
+export const FIRST_WINDOW = 200;
+/** Hits in the first window (1 row in 40) that make a longer window cheaper than the index. */
+export const COMMON_HITS = 5;
+/** Rows the longer window reads at most: a page of a term in 1 row in 40. */
+export const SECOND_WINDOW = 2000;
+
+type Query = EventQuery & { q: string };
+
+/** Escapes LIKE metacharacters so text matches literally (backslash is LIKE's default escape). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The LIKE pattern the trigram index is probed with (the SQL lower-cases it), or null when it
+ * holds no trigram and the index would have to read all of itself. Usually q's runs of ASCII
+ * letters and digits in order, joined by `%`: every row containing q matches it, and pg_trgm takes
+ * no word-boundary trigrams from it — those a separator in q adds (`bag-35001`: "ag ", "  3",
+ * " 35") are in nearly every row and make each probe cost twice as much or more. When the runs give
+ * fewer than three trigrams (`bag-15`), q itself: its boundary trigrams are then what narrows it.
+ *
+ * @example
+ * trigramPattern('Bag-35001.JPG'); // '%bag%35001%jpg%'
+ * trigramPattern('bag-15'); // '%bag-15%'
+ */
+export function trigramPattern(q: string): string | null {
+  // ASCII only: PostgreSQL's lower() may fold other letters differently than JavaScript does.
+  const runs = q.replace(/[A-Z]+/g, (s) => s.toLowerCase()).match(/[a-z0-9]+/g) ?? [];
+  const trigrams = runs.reduce((sum, run) => sum + Math.max(0, run.length - 2), 0);
+  if (trigrams === 0) return null;
+  return trigrams >= 3 ? `%${runs.join('%')}%` : `%${escapeLike(q)}%`;
+}
+
+interface WindowRow extends SummaryRow {
+  hit: boolean;
+  row_no: string;
+}
+
+/** What a window found: its first hits, and its last row when it read all `size` rows. */
+interface Window {
+  hits: SummaryRow[];
+  end: Keyset | null;
+}
+
+/**
+ * Runs a window statement (windowSql) of `size` rows. `named` for the first window of a page: the
+ * same statement for every search of that page size. A longer window asks for however many hits
+ * are still missing, a different statement nearly every time, so it is planned for its values.
+ */
+async function readWindow(pool: pg.Pool, statement: SqlQuery, size: number, named: boolean): Promise<Window> {
+  const { rows } = named
+    ? await pool.query<WindowRow>(prepared(statement))
+    : await pool.query<WindowRow>(statement.sql, statement.params);
+  const last = rows.find((row) => Number(row.row_no) === size);
+  return {
+    hits: rows.filter((row) => row.hit),
+    end: last ? { occurredAt: last.occurred_at.toISOString(), id: last.id } : null,
+  };
+}
+
+/**
+ * Up to `query.limit + 1` rows matching the query, q included, newest first.
+ *
+ * @example
+ * const rows = await searchRows(pool, 'acc_1', { stream: 'media', q: 'bag-35001', limit: 50 });
+ */
+export async function searchRows(pool: pg.Pool, accountId: string, query: Query): Promise<SummaryRow[]> {
+  const wanted = query.limit + 1;
+  const pattern = trigramPattern(query.q);
+  if (pattern === null) {
+    const { sql, params } = listSql(accountId, query);
+    return (await pool.query<SummaryRow>(sql, params)).rows;
+  }
+  const first = windowSql(accountId, query, query.after, FIRST_WINDOW, wanted);
+  let window = await readWindow(pool, first, FIRST_WINDOW, true);
+  const rows = window.hits;
+  if (window.end && rows.length < wanted && rows.length >= COMMON_HITS) {
+    const longer = windowSql(accountId, query, window.end, SECOND_WINDOW, wanted - rows.length);
+    window = await readWindow(pool, longer, SECOND_WINDOW, false);
+    rows.push(...window.hits);
+  }
+  // A window that stopped before its last row found a full page, or read every row there was.
+  if (!window.end || rows.length >= wanted) return rows.slice(0, wanted);
+  // The rest through the index: the month the window ended in, then all older months at once.
+  const before = window.end;
+  const month = monthStart(monthOf(new Date(before.occurredAt))).toISOString();
+  // Planned for its values: a generic plan could not tell a month from a day, and would read a
+  // whole month along the time index. Older months are always a long range, so that one is named.
+  const inMonth = trigramSql(accountId, query, pattern, { before, from: month }, wanted);
+  rows.push(...(await pool.query<SummaryRow>(inMonth.sql, inMonth.params)).rows);
+  if (rows.length >= wanted) return rows.slice(0, wanted);
+  const older = prepared(trigramSql(accountId, query, pattern, { to: month }, wanted));
+  rows.push(...(await pool.query<SummaryRow>(older)).rows);
+  return rows.slice(0, wanted);
+}
