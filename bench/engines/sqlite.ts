@@ -69,14 +69,37 @@ function rangeReader(source: Database.Database, columns: string[]) {
   };
 }
 
+/** Reads the detail blocks (005_detail_blocks.sql) whose key falls in a range of an account's rows. */
+function blockReader(source: Database.Database) {
+  const select = source
+    .prepare(
+      `SELECT block_key, body FROM detail_blocks
+       WHERE block_key BETWEEN (SELECT account_key FROM event_accounts WHERE account_id = ?) << 40 | ?
+         AND (SELECT account_key FROM event_accounts WHERE account_id = ?) << 40 | ?`,
+    )
+    .raw(true);
+  select.safeIntegers(true);
+  return (range: RowRange): unknown[][] =>
+    select.all(range.accountId, range.fromSeq, range.accountId, range.toSeq) as unknown[][];
+}
+
+/** Rows and the detail blocks they point into, as read from the store's database. */
+interface CopiedRows {
+  rows: unknown[][];
+  blocks: unknown[][];
+}
+
 function createRawWriter(source: Database.Database, target: Database.Database): RawWriter {
   const columns = eventColumns(source);
   const read = rangeReader(source, columns);
+  const readBlocks = blockReader(source);
   // The hand-written INSERT: every stored column, one prepared statement, no logic around it; and,
-  // as the store does, the row's free-text index entry (the schema has no insert trigger for it).
+  // as the store does, the row's free-text index entry (the schema has no insert trigger for it)
+  // and the detail blocks the rows point into.
   const insertRow = target.prepare(
     `INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
   );
+  const insertBlock = target.prepare('INSERT INTO detail_blocks (block_key, body) VALUES (?, ?)');
   const indexText = target.prepare(INDEX_SEARCH_TEXT_SQL);
   const accountAt = columns.indexOf('account_key');
   const seqAt = columns.indexOf('seq');
@@ -86,21 +109,26 @@ function createRawWriter(source: Database.Database, target: Database.Database): 
       indexText.run(r[accountAt], r[seqAt]);
     },
   };
-  const insertAll = target.transaction((rows: unknown[][]) => {
+  const insertAll = target.transaction(({ rows, blocks }: CopiedRows) => {
+    for (const b of blocks) insertBlock.run(b);
     for (const r of rows) insert.run(r);
   });
   const insertOne = target.transaction((r: unknown[]) => insert.run(r));
+  const insertOneBlock = target.transaction((b: unknown[]) => insertBlock.run(b));
   return {
     async read(ranges) {
-      const rows = ranges.flatMap(read);
-      return { count: rows.length, values: rows };
+      const copied: CopiedRows = { rows: ranges.flatMap(read), blocks: ranges.flatMap(readBlocks) };
+      return { count: copied.rows.length, values: copied };
     },
     async insertBatch(rows) {
-      insertAll.immediate(rows.values as unknown[][]);
+      insertAll.immediate(rows.values as CopiedRows);
     },
     async insertEach(rows) {
-      // One transaction per row (the row and its index entry), fsynced (synchronous=FULL) before the next.
-      for (const r of rows.values as unknown[][]) insertOne.immediate(r);
+      // One transaction per row (the row and its index entry), fsynced (synchronous=FULL) before the
+      // next; a block (only batches of several events have one) is one more such transaction.
+      const { rows: each, blocks } = rows.values as CopiedRows;
+      for (const b of blocks) insertOneBlock.immediate(b);
+      for (const r of each) insertOne.immediate(r);
     },
     async close() {
       source.close();

@@ -14,7 +14,6 @@ import {
   blobToHash,
   decodeId,
   detailJson,
-  encodeDetail,
   encodeId,
   hashToBlob,
   isoToMs,
@@ -23,6 +22,7 @@ import {
   streamCode,
 } from './codec.ts';
 import type { SqliteDatabase, StatementCache } from './database.ts';
+import { INSERT_BLOCK_SQL, planDetails } from './detail-blocks.ts';
 import type { DetailDictionaries } from './dictionary.ts';
 import { createWalSync } from './wal-sync.ts';
 
@@ -148,6 +148,42 @@ interface AppendedBatch {
   events: AppendedEvent[];
 }
 
+/** An event sealed for the chain, and its position in the batch (for error paths). */
+interface SealedEvent {
+  event: AuditEvent;
+  index: number;
+}
+
+/**
+ * Inserts a batch's sealed events (consecutive seqs of one account): their detail documents go
+ * into blocks (detail-blocks.ts), then each row.
+ */
+function insertSealed(
+  statements: StatementCache,
+  dictionaries: DetailDictionaries,
+  accountKey: number,
+  sealed: readonly SealedEvent[],
+): void {
+  const documents = sealed.map(({ event }) => {
+    const json = detailJson(event);
+    dictionaries.sample(json);
+    return json;
+  });
+  const { details, blocks } = planDetails(documents, dictionaries.current());
+  for (const block of blocks) {
+    statements.get(INSERT_BLOCK_SQL).run(accountKey, sealed[block.first]!.event.seq, block.body);
+  }
+  sealed.forEach(({ event, index }, i) => {
+    try {
+      statements.get(SQL.insert).run(insertParams(accountKey, event, details[i]!));
+    } catch (error) {
+      if (!isConstraintError(error)) throw error;
+      const field = /events\.id\b/.test(error.message) ? 'id' : '';
+      throw invalidEvent(index, field, `violates a storage constraint (${error.message})`);
+    }
+  });
+}
+
 /** Appends one batch inside the caller's transaction; throws to roll its savepoint back. */
 function appendBatch(
   statements: StatementCache,
@@ -161,32 +197,33 @@ function appendBatch(
   let hash = blobToHash(head.head_hash);
   const actors = new Map<string, AuditEvent>();
   const actorNames = new Map<string, AuditEvent>();
+  // Rows are inserted after the whole batch is sealed (its documents are deflated together), so a
+  // key repeated within the batch is found here rather than in the table.
+  const keysInBatch = new Map<string, AppendedEvent>();
+  const sealed: SealedEvent[] = [];
   const appended = batch.events.map((pending, index): AppendedEvent => {
-    if (pending.idempotencyKey != null) {
-      const prior = statements.get(SQL.byKey).get(head.account_key, pending.idempotencyKey) as
+    const key = pending.idempotencyKey;
+    if (key != null) {
+      const earlier = keysInBatch.get(key);
+      if (earlier) return { id: earlier.id, seq: earlier.seq, duplicate: true };
+      const prior = statements.get(SQL.byKey).get(head.account_key, key) as
         | { id: Uint8Array | string; seq: number }
         | undefined;
       if (prior) return { id: decodeId(prior.id), seq: prior.seq, duplicate: true };
     }
     if (seq >= MAX_SEQ) throw new AuditlogError('INTERNAL', `account ${batch.accountId} has exhausted seq`);
     const event = sealEvent(normalize(pending, index), batch.accountId, seq + 1, hash);
-    const json = detailJson(event);
-    dictionaries.sample(json);
-    const detail = encodeDetail(json, dictionaries.current());
-    try {
-      statements.get(SQL.insert).run(insertParams(head.account_key, event, detail));
-    } catch (error) {
-      if (!isConstraintError(error)) throw error;
-      const field = /events\.id\b/.test(error.message) ? 'id' : '';
-      throw invalidEvent(index, field, `violates a storage constraint (${error.message})`);
-    }
+    sealed.push({ event, index });
     seq = event.seq;
     hash = event.hash;
     const actorKey = `${event.stream}\n${event.actor.id}`;
     actors.set(actorKey, event);
     actorNames.set(`${actorKey}\n${event.actor.email ?? ''}\n${event.actor.name ?? ''}`, event);
-    return { id: event.id, seq, duplicate: false };
+    const result: AppendedEvent = { id: event.id, seq, duplicate: false };
+    if (key != null) keysInBatch.set(key, result);
+    return result;
   });
+  insertSealed(statements, dictionaries, head.account_key, sealed);
   if (seq !== head.head_seq) statements.get(SQL.advanceHead).run(seq, hashToBlob(hash), head.account_key);
   for (const e of actors.values()) {
     const a = e.actor;

@@ -1,7 +1,8 @@
 /**
  * @module Conversions between the API's shapes and the SQLite columns: ULIDs as 16 bytes, hashes
  * as 32 bytes, times as epoch milliseconds, streams and statuses as small integers, and the
- * payloads as one optionally deflated JSON document (see migrations/001_init.sql for why).
+ * payloads as one optionally deflated JSON document (see migrations/001_init.sql for why), kept
+ * inline or, for a batch's events, in a block deflated together (detail-blocks.ts).
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Stream } from '../../events/catalog.ts';
@@ -143,15 +144,22 @@ export function encodeDetail(detail: EventDetail | Buffer, dictionary?: DetailDi
   return Buffer.concat([header, deflateRawSync(json, { dictionary: dictionary.bytes })]);
 }
 
-/** Decodes a detail document; `dictionaryOf` supplies the preset dictionary a blob names. */
-export function decodeDetail(blob: Uint8Array, dictionaryOf: (id: number) => Buffer): EventDetail {
+/**
+ * The JSON bytes of an encoded document (an inline detail, or a block body of several documents
+ * laid end to end); `dictionaryOf` supplies the preset dictionary a blob names.
+ */
+export function inflateDocument(blob: Uint8Array, dictionaryOf: (id: number) => Buffer): Buffer {
   const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
-  let json: Buffer;
-  if (bytes[0] === PLAIN) json = bytes.subarray(1);
-  else if (bytes[0] === DEFLATED) json = inflateRawSync(bytes.subarray(1));
-  else if (bytes[0] === DEFLATED_WITH_DICTIONARY) {
-    json = inflateRawSync(bytes.subarray(5), { dictionary: dictionaryOf(bytes.readUInt32BE(1)) });
-  } else throw new TypeError(`unknown detail encoding ${bytes[0]}`);
+  if (bytes[0] === PLAIN) return bytes.subarray(1);
+  if (bytes[0] === DEFLATED) return inflateRawSync(bytes.subarray(1));
+  if (bytes[0] === DEFLATED_WITH_DICTIONARY) {
+    return inflateRawSync(bytes.subarray(5), { dictionary: dictionaryOf(bytes.readUInt32BE(1)) });
+  }
+  throw new TypeError(`unknown detail encoding ${bytes[0]}`);
+}
+
+/** A detail document from its JSON (see {@link detailJson}). */
+export function parseDetail(json: Buffer): EventDetail {
   const compact = JSON.parse(json.toString('utf8')) as Record<string, unknown>;
   return {
     request: compact.q ?? null,
@@ -160,6 +168,11 @@ export function decodeDetail(blob: Uint8Array, dictionaryOf: (id: number) => Buf
     after: compact.a ?? null,
     userAgent: (compact.u as string | undefined) ?? null,
   };
+}
+
+/** Decodes an inline detail document. */
+export function decodeDetail(blob: Uint8Array, dictionaryOf: (id: number) => Buffer): EventDetail {
+  return parseDetail(inflateDocument(blob, dictionaryOf));
 }
 
 /** The columns of a list row, in the order {@link SUMMARY_COLUMNS} selects them. */
@@ -262,14 +275,9 @@ export function rowToSummary(row: SummaryRow): EventSummary {
   };
 }
 
-/** A whole stored row as the API's AuditEvent, payloads decoded and hashes in hex. */
-export function rowToEvent(
-  row: EventRow,
-  accountId: string,
-  dictionaryOf: (id: number) => Buffer,
-): AuditEvent {
+/** A whole stored row and its decoded detail (see detail-blocks.ts) as the API's AuditEvent. */
+export function rowToEvent(row: EventRow, accountId: string, detail: EventDetail): AuditEvent {
   const summary = rowToSummary(row);
-  const detail = decodeDetail(row.detail, dictionaryOf);
   return {
     id: summary.id,
     seq: summary.seq,

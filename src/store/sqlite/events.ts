@@ -20,6 +20,7 @@ import {
   toActor,
 } from './codec.ts';
 import { createStatementCache, type SqliteDatabase } from './database.ts';
+import { createDetailReader } from './detail-blocks.ts';
 import { createDetailDictionaries } from './dictionary.ts';
 import { createExporter } from './export.ts';
 import { createLister } from './list.ts';
@@ -52,8 +53,9 @@ export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): E
   const dictionaries = createDetailDictionaries(db, clock);
   const append = createAppender(db, statements, dictionaries);
   const list = createLister(statements, keyOf);
-  const purge = createPurger(db);
-  const exportPage = createExporter(statements, keyOf, dictionaries.byId);
+  const purge = createPurger(db, dictionaries);
+  const details = createDetailReader(statements, dictionaries.byId);
+  const exportPage = createExporter(statements, keyOf, details);
   // prevHash is the hash of the previous row (row_key - 1) or, when retention removed it, the link
   // purge left behind. Never select row_key itself: it exceeds 2^53.
   const byId = db.prepare(
@@ -84,7 +86,7 @@ export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): E
       if (row.seq > 1 && row.prev_hash === null) {
         throw new AuditlogError('INTERNAL', `event ${id}: its previous event is missing from the chain`);
       }
-      return rowToEvent(row, accountId, dictionaries.byId);
+      return rowToEvent(row, accountId, details.read(accountKey, row.seq, row.detail));
     },
     async exportPage(accountId, query) {
       return exportPage(accountId, query);

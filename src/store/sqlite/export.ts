@@ -9,6 +9,7 @@ import { AuditlogError } from '../../errors.ts';
 import { EXPORT_MAX_LIMIT, type ExportPage, type ExportQuery } from '../types.ts';
 import { type EventRow, isoToMs, rowToEvent, SUMMARY_COLUMNS, streamCode } from './codec.ts';
 import type { StatementCache } from './database.ts';
+import type { DetailReader } from './detail-blocks.ts';
 
 /**
  * Seqs one call examines, in pages: enough that a page is almost always full, few enough that a
@@ -53,12 +54,12 @@ function pageSql(query: ExportQuery): { sql: string; filterParams: unknown[] } {
 
 /**
  * Builds exportPage(). `accountKeyOf` maps an account id to its internal key (undefined before its
- * first event); `dictionaryOf` supplies the preset deflate dictionaries the detail blobs name.
+ * first event); `details` decodes the payloads (a block is inflated once for all its events).
  */
 export function createExporter(
   statements: StatementCache,
   accountKeyOf: (accountId: string) => number | undefined,
-  dictionaryOf: (id: number) => Buffer,
+  details: DetailReader,
 ): (accountId: string, query: ExportQuery) => ExportPage {
   const previousHash = (accountKey: number, seq: number): Uint8Array | null => {
     if (seq === 1) return null;
@@ -87,7 +88,7 @@ export function createExporter(
     const events = rows.map((row) => {
       row.prev_hash = before?.seq === row.seq - 1 ? before.hash : previousHash(accountKey, row.seq);
       before = row;
-      return rowToEvent(row as EventRow, accountId, dictionaryOf);
+      return rowToEvent(row as EventRow, accountId, details.read(accountKey, row.seq, row.detail));
     });
     const full = rows.length === query.limit;
     const reached = full ? rows[rows.length - 1]!.seq : scanThrough;

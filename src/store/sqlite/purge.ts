@@ -5,12 +5,74 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { PurgeResult } from '../types.ts';
-import { ALL_STREAM_CODES } from './codec.ts';
+import { ALL_STREAM_CODES, encodeDetail, inflateDocument } from './codec.ts';
 import type { SqliteDatabase } from './database.ts';
+import {
+  BLOCK_BODY_SQL,
+  type BlockRef,
+  blankOutside,
+  decodeBlockRef,
+  MAX_BLOCK_DOCUMENTS,
+} from './detail-blocks.ts';
+import type { DetailDictionaries } from './dictionary.ts';
 
 const DAY_MS = 86_400_000;
 /** Rows per delete transaction unless the caller says otherwise. */
 export const DEFAULT_PURGE_BATCH = 5000;
+
+/**
+ * What retention does to the detail blocks of deleted events (005_detail_blocks.sql): `blocksOf`
+ * names, before the delete, the blocks the batch's events point into; `settle`, after it, deletes
+ * each block none of whose events remain, and rewrites the others with only the survivors'
+ * documents left readable.
+ */
+function prepareBlockPruning(db: SqliteDatabase, dictionaries: DetailDictionaries) {
+  const referencing = db.prepare(
+    `SELECT e.account_key, e.seq, e.detail FROM temp.purge_batch b JOIN events e ON e.row_key = b.row_key
+     WHERE substr(e.detail, 1, 1) = x'03'`,
+  );
+  const candidates = db.prepare(
+    `SELECT seq, detail FROM events WHERE row_key BETWEEN (? << 40) | ? AND (? << 40) | ?
+       AND substr(detail, 1, 1) = x'03'`,
+  );
+  const body = db.prepare(BLOCK_BODY_SQL).pluck();
+  const remove = db.prepare('DELETE FROM detail_blocks WHERE block_key = (? << 40) | ?');
+  const rewrite = db.prepare('UPDATE detail_blocks SET body = ? WHERE block_key = (? << 40) | ?');
+
+  const settleBlock = (accountKey: number, firstSeq: number): void => {
+    const lastSeq = firstSeq + MAX_BLOCK_DOCUMENTS - 1;
+    const rows = candidates.all(accountKey, firstSeq, accountKey, lastSeq) as {
+      seq: number;
+      detail: Buffer;
+    }[];
+    const survivors: BlockRef[] = [];
+    for (const row of rows) {
+      const ref = decodeBlockRef(row.detail)!;
+      if (row.seq - ref.distance === firstSeq) survivors.push(ref);
+    }
+    if (survivors.length === 0) {
+      remove.run(accountKey, firstSeq);
+      return;
+    }
+    const stored = body.get(accountKey, firstSeq) as Buffer;
+    const blanked = blankOutside(inflateDocument(stored, dictionaries.byId), survivors);
+    rewrite.run(encodeDetail(blanked, dictionaries.current()), accountKey, firstSeq);
+  };
+
+  return {
+    blocksOf(): Array<[accountKey: number, firstSeq: number]> {
+      const blocks = new Map<string, [number, number]>();
+      for (const row of referencing.all() as { account_key: number; seq: number; detail: Buffer }[]) {
+        const firstSeq = row.seq - decodeBlockRef(row.detail)!.distance;
+        blocks.set(`${row.account_key}:${firstSeq}`, [row.account_key, firstSeq]);
+      }
+      return [...blocks.values()];
+    },
+    settle(blocks: Array<[number, number]>): void {
+      for (const [accountKey, firstSeq] of blocks) settleBlock(accountKey, firstSeq);
+    },
+  };
+}
 
 /**
  * The statements of one purge batch, each run as its own IMMEDIATE transaction. A batch picks up
@@ -19,8 +81,9 @@ export const DEFAULT_PURGE_BATCH = 5000;
  * themselves. A temp table carries the batch between statements, in SQL, because row keys exceed
  * 2^53.
  */
-function prepareBatches(db: SqliteDatabase) {
+function prepareBatches(db: SqliteDatabase, dictionaries: DetailDictionaries) {
   db.exec('CREATE TEMP TABLE IF NOT EXISTS purge_batch (row_key INTEGER PRIMARY KEY)');
+  const blocks = prepareBlockPruning(db, dictionaries);
   const clearBatch = db.prepare('DELETE FROM temp.purge_batch');
   const pickBatch = db.prepare(
     `INSERT INTO temp.purge_batch (row_key)
@@ -48,9 +111,11 @@ function prepareBatches(db: SqliteDatabase) {
     clearBatch.run();
     const picked = pickBatch.run(accountKey, stream, cutoff, limit).changes;
     if (picked > 0) {
+      const touched = blocks.blocksOf();
       keepLinks.run();
       deleteBatch.run();
       dropLinks.run();
+      blocks.settle(touched);
     }
     clearBatch.run();
     return picked;
@@ -85,12 +150,13 @@ function prepareBatches(db: SqliteDatabase) {
  */
 export function createPurger(
   db: SqliteDatabase,
+  dictionaries: DetailDictionaries,
 ): (now: Date, options?: { batchSize?: number }) => Promise<PurgeResult> {
   const accounts = db.prepare(
     `SELECT ea.account_key AS accountKey, a.retention_days AS retentionDays
      FROM accounts a JOIN event_accounts ea ON ea.account_id = a.id ORDER BY ea.account_key`,
   );
-  const batches = prepareBatches(db);
+  const batches = prepareBatches(db, dictionaries);
 
   return async (now, options = {}) => {
     const batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_PURGE_BATCH));

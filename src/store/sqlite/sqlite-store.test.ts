@@ -46,13 +46,14 @@ describe('SQLite engine', () => {
   it('applies migrations once, however often migrate() runs', () => {
     const db = openDatabase(freshPath());
     try {
-      expect(migrate(db)).toEqual([1, 2, 3, 4]);
+      expect(migrate(db)).toEqual([1, 2, 3, 4, 5]);
       expect(migrate(db)).toEqual([]);
       expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
         { version: 1, name: 'init' },
         { version: 2, name: 'members' },
         { version: 3, name: 'search_without_trigger' },
         { version: 4, name: 'search_actors_apart' },
+        { version: 5, name: 'detail_blocks' },
       ]);
     } finally {
       db.close();
@@ -248,7 +249,7 @@ describe('SQLite engine', () => {
     const raw = new Database(path, { readonly: true });
     const dictionaries = raw.prepare('SELECT count(*) FROM detail_dictionaries').pluck().get();
     const withDictionary = raw
-      .prepare("SELECT count(*) FROM events WHERE substr(detail, 1, 1) = x'02'")
+      .prepare("SELECT count(*) FROM detail_blocks WHERE substr(body, 1, 1) = x'02'")
       .pluck()
       .get();
     raw.close();
