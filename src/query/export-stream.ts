@@ -5,7 +5,6 @@
  * the CLI.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { AuditEvent } from '../events/schema.ts';
 import type { EventStore, ExportPage, ExportQuery } from '../store/types.ts';
 
 /**
@@ -18,8 +17,6 @@ export const EXPORT_PAGE_SIZE = 100;
 export interface ExportChunkOptions {
   /** A first page already read (so a store failing at once is reported before any output). */
   first?: ExportPage;
-  /** What each event becomes on its line; null leaves it out. Default: the event as stored. */
-  present?: (event: AuditEvent) => AuditEvent | null;
 }
 
 /**
@@ -29,12 +26,10 @@ export interface ExportChunkOptions {
 const CHUNK_CHARS = 32 * 1024;
 
 /** The page's lines (one JSON object per event, each ended by a newline), in bounded chunks. */
-function* ndjson(page: ExportPage, present: ExportChunkOptions['present']): Generator<string> {
+function* ndjson(page: ExportPage): Generator<string> {
   let chunk = '';
-  for (const stored of page.events) {
-    const event = present ? present(stored) : stored;
-    if (!event) continue;
-    chunk += `${JSON.stringify(event)}\n`;
+  for (const line of page.lines) {
+    chunk += `${line}\n`;
     if (chunk.length >= CHUNK_CHARS) {
       yield chunk;
       chunk = '';
@@ -62,7 +57,7 @@ export async function* exportChunks(
   let page = options.first ?? (await events.exportPage(accountId, query));
   for (;;) {
     let empty = true;
-    for (const chunk of ndjson(page, options.present)) {
+    for (const chunk of ndjson(page)) {
       empty = false;
       yield chunk;
     }

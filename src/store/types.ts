@@ -85,8 +85,13 @@ export const EXPORT_MAX_LIMIT = 5000;
 
 /** One page of an export. */
 export interface ExportPage {
-  /** Matching events in ascending seq, exactly as get() returns them (payloads, prevHash, hash). */
-  events: AuditEvent[];
+  /**
+   * Matching events in ascending seq, each as one line of JSON text (no newline) that parses to
+   * the event exactly as get() returns it (payloads, prevHash, hash). Text, not objects: an export
+   * only writes the events out, and an engine can build the text without decoding every payload
+   * into objects first. Member order is the engine's.
+   */
+  lines: string[];
   /**
    * The afterSeq of the next page, or null once everything through throughSeq was read. A call
    * examines a bounded range of seqs, so a page may be empty and still not be the last: a narrow

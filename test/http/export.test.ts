@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stream } from '../../src/events/catalog.ts';
 import type { AuditEvent } from '../../src/events/schema.ts';
+import { pageEvents } from '../../src/store/conformance/export.ts';
 import { expectIntactChain } from '../../src/store/conformance/helpers.ts';
 import { isoPlus, makePendingEvent } from '../../src/store/conformance-fixtures.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -148,7 +149,7 @@ describe.each(ENGINES)('GET /v1/events/export on %s', (_engine, open) => {
       limit: 100,
       streams: ['access'],
     });
-    const record = after.events.find((e) => e.operation === 'export' && e.actor.id === 'u_aud2');
+    const record = pageEvents(after).find((e) => e.operation === 'export' && e.actor.id === 'u_aud2');
     expect(record).toMatchObject({
       stream: 'access',
       category: 'audit_log',
@@ -179,7 +180,7 @@ describe.each(ENGINES)('GET /v1/events/export on %s', (_engine, open) => {
       throughSeq: before + 10,
       limit: 10,
     });
-    expect(page.events.map((e) => [e.operation, e.actor.id, e.status])).toEqual([
+    expect(pageEvents(page).map((e) => [e.operation, e.actor.id, e.status])).toEqual([
       ['export', 'u_dev2', 'failure'],
     ]);
   });

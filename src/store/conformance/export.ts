@@ -8,10 +8,16 @@ import type { Stream } from '../../events/catalog.ts';
 import { GENESIS_HASH } from '../../events/chain.ts';
 import type { AuditEvent } from '../../events/schema.ts';
 import { DAY_MS, FIXTURE_TIME, isoPlus, makePendingEvent, uniqueAccountId } from '../conformance-fixtures.ts';
-import type { ExportQuery, Store } from '../types.ts';
+import type { ExportPage, ExportQuery, Store } from '../types.ts';
 import { appendAll, expectIntactChain, type StoreRef } from './helpers.ts';
 
 /** Follows `next` from `query.afterSeq` to the end, checking every page on the way. */
+/** A page's events, parsed from its lines; a line holding a newline would break NDJSON. */
+export function pageEvents(page: ExportPage): AuditEvent[] {
+  for (const line of page.lines) expect(line).not.toContain('\n');
+  return page.lines.map((line) => JSON.parse(line) as AuditEvent);
+}
+
 export async function exportAll(
   store: Store,
   accountId: string,
@@ -22,17 +28,18 @@ export async function exportAll(
   let afterSeq = query.afterSeq ?? 0;
   for (let call = 0; call < 10_000; call++) {
     const page = await store.events.exportPage(accountId, { ...query, limit, afterSeq });
-    expect(page.events.length).toBeLessThanOrEqual(limit);
-    for (const event of page.events) {
+    const pageOfEvents = pageEvents(page);
+    expect(pageOfEvents.length).toBeLessThanOrEqual(limit);
+    for (const event of pageOfEvents) {
       expect(event.seq).toBeGreaterThan(afterSeq);
       expect(event.seq).toBeLessThanOrEqual(query.throughSeq);
       afterSeq = event.seq;
     }
-    events.push(...page.events);
+    events.push(...pageOfEvents);
     if (page.next === null) return events;
     expect(page.next).toBeGreaterThanOrEqual(afterSeq);
     expect(page.next).toBeLessThan(query.throughSeq);
-    if (page.events.length === 0) expect(page.next).toBeGreaterThan(afterSeq);
+    if (pageOfEvents.length === 0) expect(page.next).toBeGreaterThan(afterSeq);
     afterSeq = page.next;
   }
   throw new Error('exportPage did not terminate');
@@ -84,7 +91,7 @@ export function describeExport(store: StoreRef): void {
         expectIntactChain(events, afterSeq + 1, afterSeq === 0 ? GENESIS_HASH : stored[afterSeq - 1]!.hash);
       }
       expect(await store().events.exportPage(account, { afterSeq: 25, throughSeq: 25, limit: 10 })).toEqual({
-        events: [],
+        lines: [],
         next: null,
       });
     });
@@ -128,7 +135,7 @@ export function describeExport(store: StoreRef): void {
           limit: 1,
           streams: ['media'],
         });
-        found.push(...page.events);
+        found.push(...pageEvents(page));
         next = page.next;
         afterSeq = next ?? afterSeq;
       }
@@ -145,7 +152,7 @@ export function describeExport(store: StoreRef): void {
       expectIntactChain(theirs);
       const empty = uniqueAccountId('export_empty');
       expect(await store().events.exportPage(empty, { afterSeq: 0, throughSeq: 100, limit: 10 })).toEqual({
-        events: [],
+        lines: [],
         next: null,
       });
     });

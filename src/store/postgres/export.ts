@@ -49,12 +49,15 @@ export function createExport(pool: pg.Pool) {
   return async function exportPage(accountId: string, query: ExportQuery): Promise<ExportPage> {
     if (!(query.limit >= 1 && query.limit <= EXPORT_MAX_LIMIT))
       throw new AuditlogError('INTERNAL', `exportPage: limit must be 1..${EXPORT_MAX_LIMIT}`);
-    if (query.afterSeq >= query.throughSeq || query.streams?.length === 0) return { events: [], next: null };
+    if (query.afterSeq >= query.throughSeq || query.streams?.length === 0) return { lines: [], next: null };
     const scanThrough = Math.min(query.throughSeq, query.afterSeq + query.limit * SCAN_PAGES);
     const { sql, params } = exportSql(accountId, query, scanThrough);
     const { rows } = await pool.query<EventRow>(sql, params);
     const events = rows.map(toEvent);
     const reached = rows.length === query.limit ? events[events.length - 1]!.seq : scanThrough;
-    return { events, next: reached >= query.throughSeq ? null : reached };
+    return {
+      lines: events.map((e) => JSON.stringify(e)),
+      next: reached >= query.throughSeq ? null : reached,
+    };
   };
 }

@@ -4,7 +4,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeDetail, decodeId, detailJson, type EventDetail, encodeDetail, encodeId } from './codec.ts';
+import {
+  decodeDetail,
+  decodeId,
+  detailJson,
+  detailMembers,
+  type EventDetail,
+  encodeDetail,
+  encodeId,
+} from './codec.ts';
 import { learnDictionary } from './dictionary.ts';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -89,5 +97,19 @@ describe('encodeDetail / decodeDetail', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('reads documents written before 005 (one-letter names, absent members left out)', () => {
+    const legacy = Buffer.from('{"q":{"a":1},"a":[1],"u":"curl/8"}');
+    expect(decodeDetail(Buffer.concat([Buffer.of(0), legacy]), dictionaryOf)).toEqual(small);
+    for (const json of [legacy, detailJson(small)]) {
+      expect(JSON.parse(`{${detailMembers(json)}}`)).toEqual(small);
+    }
+  });
+
+  it('writes documents an export can splice: every member, under the API names', () => {
+    const members = detailMembers(detailJson(large));
+    expect(members.startsWith('"request":')).toBe(true);
+    expect(JSON.parse(`{"id":"x",${members},"seq":1}`)).toEqual({ id: 'x', ...large, seq: 1 });
   });
 });

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PendingEvent } from '../../events/chain.ts';
 import type { AuditEvent } from '../../events/schema.ts';
+import { pageEvents } from '../conformance/export.ts';
 import { appendOk } from '../conformance/helpers.ts';
 import { DAY_MS, FIXTURE_TIME, isoPlus, makePendingEvent, uniqueAccountId } from '../conformance-fixtures.ts';
 import type { Store } from '../types.ts';
@@ -69,7 +70,7 @@ function count(path: string, sql: string): number {
 async function exportAll(store: Store, accountId: string): Promise<AuditEvent[]> {
   const head = await store.events.head(accountId);
   const page = await store.events.exportPage(accountId, { afterSeq: 0, throughSeq: head.seq, limit: 5000 });
-  return page.events;
+  return pageEvents(page);
 }
 
 describe('block references', () => {

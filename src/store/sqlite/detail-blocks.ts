@@ -5,6 +5,7 @@
 import { AuditlogError } from '../../errors.ts';
 import {
   type DetailDictionary,
+  detailMembers,
   type EventDetail,
   encodeDetail,
   inflateDocument,
@@ -124,6 +125,8 @@ export const INSERT_BLOCK_SQL = 'INSERT INTO detail_blocks (block_key, body) VAL
 export interface DetailReader {
   /** The detail of the event at (accountKey, seq) whose events.detail is `detail`. */
   read(accountKey: number, seq: number, detail: Uint8Array): EventDetail;
+  /** The same, as JSON members to splice into the event's export line (see exportLine). */
+  members(accountKey: number, seq: number, detail: Uint8Array): string;
 }
 
 /**
@@ -137,19 +140,21 @@ export function createDetailReader(
 ): DetailReader {
   let cachedKey = '';
   let cachedBody: Buffer = Buffer.alloc(0);
+  const documentOf = (accountKey: number, seq: number, detail: Uint8Array): Buffer => {
+    const ref = decodeBlockRef(detail);
+    if (!ref) return inflateDocument(detail, dictionaryOf);
+    const firstSeq = seq - ref.distance;
+    const key = `${accountKey}:${firstSeq}`;
+    if (key !== cachedKey) {
+      const body = statements.get(BLOCK_BODY_SQL).pluck().get(accountKey, firstSeq) as Buffer | undefined;
+      if (!body) throw new AuditlogError('INTERNAL', `seq ${seq}: its detail block is missing`);
+      cachedBody = inflateDocument(body, dictionaryOf);
+      cachedKey = key;
+    }
+    return cachedBody.subarray(ref.offset, ref.offset + ref.length);
+  };
   return {
-    read(accountKey, seq, detail) {
-      const ref = decodeBlockRef(detail);
-      if (!ref) return parseDetail(inflateDocument(detail, dictionaryOf));
-      const firstSeq = seq - ref.distance;
-      const key = `${accountKey}:${firstSeq}`;
-      if (key !== cachedKey) {
-        const body = statements.get(BLOCK_BODY_SQL).pluck().get(accountKey, firstSeq) as Buffer | undefined;
-        if (!body) throw new AuditlogError('INTERNAL', `seq ${seq}: its detail block is missing`);
-        cachedBody = inflateDocument(body, dictionaryOf);
-        cachedKey = key;
-      }
-      return parseDetail(cachedBody.subarray(ref.offset, ref.offset + ref.length));
-    },
+    read: (accountKey, seq, detail) => parseDetail(documentOf(accountKey, seq, detail)),
+    members: (accountKey, seq, detail) => detailMembers(documentOf(accountKey, seq, detail)),
   };
 }

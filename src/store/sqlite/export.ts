@@ -7,7 +7,7 @@
  */
 import { AuditlogError } from '../../errors.ts';
 import { EXPORT_MAX_LIMIT, type ExportPage, type ExportQuery } from '../types.ts';
-import { type EventRow, isoToMs, rowToEvent, SUMMARY_COLUMNS, streamCode } from './codec.ts';
+import { type EventRow, exportLine, isoToMs, SUMMARY_COLUMNS, streamCode } from './codec.ts';
 import type { StatementCache } from './database.ts';
 import type { DetailReader } from './detail-blocks.ts';
 
@@ -77,7 +77,7 @@ export function createExporter(
     const last = Math.min(query.throughSeq, MAX_SEQ);
     const accountKey = accountKeyOf(accountId);
     if (accountKey === undefined || query.afterSeq >= last || query.streams?.length === 0) {
-      return { events: [], next: null };
+      return { lines: [], next: null };
     }
     const scanThrough = Math.min(last, query.afterSeq + query.limit * SCAN_PAGES);
     const { sql, filterParams } = pageSql(query);
@@ -85,13 +85,13 @@ export function createExporter(
     const rows = statements.get(sql).all(...range, ...filterParams, query.limit) as StoredRow[];
 
     let before: StoredRow | undefined;
-    const events = rows.map((row) => {
+    const lines = rows.map((row) => {
       row.prev_hash = before?.seq === row.seq - 1 ? before.hash : previousHash(accountKey, row.seq);
       before = row;
-      return rowToEvent(row as EventRow, accountId, details.read(accountKey, row.seq, row.detail));
+      return exportLine(row as EventRow, accountId, details.members(accountKey, row.seq, row.detail));
     });
     const full = rows.length === query.limit;
     const reached = full ? rows[rows.length - 1]!.seq : scanThrough;
-    return { events, next: reached >= last ? null : reached };
+    return { lines, next: reached >= last ? null : reached };
   };
 }
