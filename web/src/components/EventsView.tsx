@@ -8,6 +8,7 @@ import { useCatalog, useEventRows } from '../lib/queries.ts';
 import { hrefOf, navigate } from '../lib/router.ts';
 import { viewOf } from '../lib/views.ts';
 import { EventTable } from './EventTable.tsx';
+import { ExportButton } from './ExportButton.tsx';
 import { FilterBar } from './FilterBar.tsx';
 import { ErrorState, isGateError, Message, Skeleton } from './States.tsx';
 
@@ -40,6 +41,7 @@ export function EventsView({ stream, filters, selectedId, onOpen, onShowHistory 
         onSubmit={apply}
         onClear={clear}
       />
+      <ExportButton stream={stream} filters={filters} />
       <section className="results" aria-labelledby="results-title">
         <h2 id="results-title" className="visually-hidden">
           Events

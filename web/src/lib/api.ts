@@ -38,6 +38,18 @@ function violationsOf(value: unknown): ApiViolation[] {
   return value.filter((v): v is ApiViolation => typeof v?.field === 'string' && typeof v?.rule === 'string');
 }
 
+/** A finished export, ready to hand to the browser as a download. */
+export interface ExportFile {
+  blob: Blob;
+  /** The server's name for it (Content-Disposition), e.g. `auditlog-acme-to-seq-42.ndjson`. */
+  fileName: string;
+}
+
+/** The file name a Content-Disposition header gives, or a generic one. */
+export function fileNameOf(disposition: string | null): string {
+  return /filename="([^"]+)"/.exec(disposition ?? '')?.[1] ?? 'auditlog-export.ndjson';
+}
+
 /** The read API, bound to one credential. */
 export interface ApiClient {
   listEvents(params: URLSearchParams, signal?: AbortSignal): Promise<EventPage>;
@@ -46,6 +58,8 @@ export interface ApiClient {
   getCatalog(signal?: AbortSignal): Promise<CatalogResponse>;
   /** Who the credential is and which streams it may read (GET /v1/me). */
   getSession(signal?: AbortSignal): Promise<SessionView>;
+  /** The whole NDJSON export (GET /v1/events/export) for `params` (stream, from, to). */
+  exportEvents(params: URLSearchParams, signal?: AbortSignal): Promise<ExportFile>;
 }
 
 /** What the client needs besides the credential. */
@@ -85,13 +99,10 @@ export function createApiClient(token: string, options: ApiClientOptions = {}): 
   // Whether any call succeeded with this credential: a later 401 then means the session ended.
   let signedIn = false;
 
-  async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  async function call(path: string, accept: string, signal?: AbortSignal): Promise<Response> {
     let response: Response;
     try {
-      response = await fetchImpl(path, {
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-        signal,
-      });
+      response = await fetchImpl(path, { headers: { authorization: `Bearer ${token}`, accept }, signal });
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new ApiError('NETWORK', 0, 'The audit log service could not be reached.');
@@ -103,7 +114,11 @@ export function createApiClient(token: string, options: ApiClientOptions = {}): 
       throw error;
     }
     signedIn = true;
-    return (await response.json()) as T;
+    return response;
+  }
+
+  async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return (await (await call(path, 'application/json', signal)).json()) as T;
   }
 
   return {
@@ -114,5 +129,11 @@ export function createApiClient(token: string, options: ApiClientOptions = {}): 
       (await get<{ data: Actor[] }>(`/v1/actors?stream=${encodeURIComponent(stream)}`, signal)).data,
     getCatalog: async (signal) => (await get<{ data: CatalogResponse }>('/v1/catalog', signal)).data,
     getSession: async (signal) => (await get<{ data: SessionView }>('/v1/me', signal)).data,
+    exportEvents: async (params, signal) => {
+      const response = await call(`/v1/events/export?${params}`, 'application/x-ndjson', signal);
+      // A connection cut midway (the server's way of failing after the first line) rejects here.
+      const blob = await response.blob();
+      return { blob, fileName: fileNameOf(response.headers.get('content-disposition')) };
+    },
   };
 }
