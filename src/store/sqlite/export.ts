@@ -9,6 +9,7 @@ import { AuditlogError } from '../../errors.ts';
 import { EXPORT_MAX_LIMIT, type ExportPage, type ExportQuery } from '../types.ts';
 import { type EventRow, isoToMs, rowToEvent, SUMMARY_COLUMNS, streamCode } from './codec.ts';
 import type { StatementCache } from './database.ts';
+import type { Stored, Vocabulary } from './vocabulary.ts';
 
 /**
  * Seqs one call examines, in pages: enough that a page is almost always full, few enough that a
@@ -18,7 +19,7 @@ const SCAN_PAGES = 16;
 const MAX_SEQ = 2 ** 40 - 1;
 
 /** The row as read: every stored column; prev_hash is filled in from the previous row. */
-type StoredRow = Omit<EventRow, 'prev_hash'> & { prev_hash?: Uint8Array | null };
+type StoredRow = Stored<Omit<EventRow, 'prev_hash'>> & { prev_hash?: Uint8Array | null };
 
 /**
  * The hash of the event before seq (the row at row_key - 1), or the link retention left behind when
@@ -53,12 +54,14 @@ function pageSql(query: ExportQuery): { sql: string; filterParams: unknown[] } {
 
 /**
  * Builds exportPage(). `accountKeyOf` maps an account id to its internal key (undefined before its
- * first event); `dictionaryOf` supplies the preset deflate dictionaries the detail blobs name.
+ * first event); `dictionaryOf` supplies the preset deflate dictionaries the detail blobs name;
+ * `vocabulary` turns the stored codes back into text.
  */
 export function createExporter(
   statements: StatementCache,
   accountKeyOf: (accountId: string) => number | undefined,
   dictionaryOf: (id: number) => Buffer,
+  vocabulary: Vocabulary,
 ): (accountId: string, query: ExportQuery) => ExportPage {
   const previousHash = (accountKey: number, seq: number): Uint8Array | null => {
     if (seq === 1) return null;
@@ -87,7 +90,7 @@ export function createExporter(
     const events = rows.map((row) => {
       row.prev_hash = before?.seq === row.seq - 1 ? before.hash : previousHash(accountKey, row.seq);
       before = row;
-      return rowToEvent(row as EventRow, accountId, dictionaryOf);
+      return rowToEvent(vocabulary.expand(row) as EventRow, accountId, dictionaryOf);
     });
     const full = rows.length === query.limit;
     const reached = full ? rows[rows.length - 1]!.seq : scanThrough;

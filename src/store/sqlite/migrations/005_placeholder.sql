@@ -1,0 +1,2 @@
+-- 005: reserved for the detail-blocks migration (developed on another branch). This placeholder
+-- only keeps the versions consecutive until that branch is merged; it changes nothing.
