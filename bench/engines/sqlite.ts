@@ -194,20 +194,58 @@ function trigrams(text: string): string | null {
 }
 
 /** The list query as someone would write it by hand for this schema. */
-function listSql(accountId: string, query: EventQuery): { sql: string; params: unknown[] } {
+/** The stored codes of filter values, looked up by hand before the list query. */
+interface FilterCodes {
+  actorRefs?: number[];
+  operations?: number[];
+  categories?: number[];
+}
+
+function filterCodes(
+  prepared: (sql: string) => Database.Statement,
+  accountId: string,
+  query: EventQuery,
+): FilterCodes {
+  const list = (sql: string, params: unknown[]) =>
+    prepared(sql)
+      .pluck()
+      .all(...params) as number[];
+  const marks = (values: string[]) => values.map(() => '?').join(', ');
+  const terms = (kind: number, values: string[] | undefined) =>
+    values &&
+    list(`SELECT code FROM event_terms WHERE kind = ? AND value IN (${marks(values)})`, [kind, ...values]);
+  const ids = query.actorIds;
+  return {
+    actorRefs:
+      ids &&
+      list(
+        `SELECT actor_ref FROM event_actor_refs WHERE account_key = (SELECT account_key FROM event_accounts
+           WHERE account_id = ?) AND stream = ? AND actor_id IN (${marks(ids)})`,
+        [accountId, streamCode(query.stream), ...ids],
+      ),
+    operations: terms(2, query.operations),
+    categories: terms(1, query.categories),
+  };
+}
+
+function listSql(
+  accountId: string,
+  query: EventQuery,
+  codes: FilterCodes,
+): { sql: string; params: unknown[] } {
   const account = '(SELECT account_key FROM event_accounts WHERE account_id = ?)';
   const stream = streamCode(query.stream);
   const where = [`e.account_key = ${account}`, 'e.stream = ?'];
   const params: unknown[] = [accountId, stream];
-  const anyOf = (column: string, lookup: string, values: string[] | undefined, lookupParams: unknown[]) => {
-    if (!values?.length) return;
-    where.push(`${column} IN (${lookup} IN (${values.map(() => '?').join(', ')}))`);
-    params.push(...lookupParams, ...values);
+  const anyOf = (column: string, values: number[] | undefined) => {
+    if (!values) return;
+    where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+    params.push(...values);
   };
+  anyOf('e.actor_ref', codes.actorRefs);
+  anyOf('e.operation_code', codes.operations);
+  anyOf('e.category_code', codes.categories);
   const actorRefs = `SELECT actor_ref FROM event_actor_refs WHERE account_key = ${account} AND stream = ?`;
-  anyOf('e.actor_ref', `${actorRefs} AND actor_id`, query.actorIds, [accountId, stream]);
-  anyOf('e.operation_code', 'SELECT code FROM event_terms WHERE kind = 2 AND value', query.operations, []);
-  anyOf('e.category_code', 'SELECT code FROM event_terms WHERE kind = 1 AND value', query.categories, []);
   const equal = (column: string, value: unknown) => {
     if (value === undefined) return;
     where.push(`e.${column} = ?`);
@@ -267,11 +305,11 @@ function createRawReader(db: Database.Database): RawReader {
   };
   return {
     async list(accountId, query) {
-      const { sql, params } = listSql(accountId, query);
+      const { sql, params } = listSql(accountId, query, filterCodes(prepared, accountId, query));
       return Math.min(query.limit, prepared(sql).all(...params).length);
     },
     async explain(accountId, query) {
-      const { sql, params } = listSql(accountId, query);
+      const { sql, params } = listSql(accountId, query, filterCodes(prepared, accountId, query));
       const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
       return rows.map((r) => r.detail).join('; ');
     },
