@@ -6,7 +6,8 @@
 -- becomes one reference to a row of event_actor_refs, per account and stream, one row per
 -- distinct form the account's events carried: an actor renamed later keeps old events showing the
 -- old name, and free text finds an actor by any name it had (as event_actor_names did before).
--- Measured on the bench data set: see the commit message.
+-- Measured on the bench data set (1e5 events): 1,098 -> 976 bytes per event on disk; the events
+-- table ~100 bytes a row smaller, the actor, operation and category indexes ~7 bytes an entry each.
 
 -- kind: 1 = category, 2 = operation, 3 = target type, 4 = API (method, a space, route). Codes
 -- never change and rows are never deleted, so readers may cache code -> text for good.
