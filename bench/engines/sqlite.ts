@@ -12,9 +12,18 @@ import { encodeId, statusCode, streamCode } from '../../src/store/sqlite/codec.t
 import type { EventQuery } from '../../src/store/types.ts';
 import type { BenchEngine, RawReader, RawWriter, RowRange } from './types.ts';
 
-const SUMMARY = `id, seq, stream, occurred_at, actor_type, actor_id, actor_email, actor_name, category,
-  operation, status, http_status, api_method, api_route, api_path, target_type, target_id, target_name,
-  target_path, ip, request_id`;
+/** The list columns, the actor and the terms joined back from their codes (006_coded_columns.sql). */
+const SUMMARY = `e.id, e.seq, e.stream, e.occurred_at, a.actor_type, a.actor_id, a.actor_email, a.actor_name,
+  c.value AS category, o.value AS operation, e.status, e.http_status, api.value AS api, e.api_path,
+  t.value AS target_type, e.target_id, e.target_name, e.target_path, e.ip, e.request_id`;
+const SUMMARY_JOINS = `JOIN event_actor_refs a ON a.actor_ref = e.actor_ref
+  JOIN event_terms c ON c.code = e.category_code
+  JOIN event_terms o ON o.code = e.operation_code
+  LEFT JOIN event_terms api ON api.code = e.api_code
+  LEFT JOIN event_terms t ON t.code = e.target_type_code`;
+
+/** The coded columns of events and how the raw writer translates each from source to target. */
+const TERM_COLUMNS = ['category_code', 'operation_code', 'target_type_code', 'api_code'];
 
 function pathOf(url: string): string {
   return url.replace(/^file:/, '');
@@ -69,6 +78,63 @@ function rangeReader(source: Database.Database, columns: string[]) {
   };
 }
 
+/**
+ * Maps the source database's term codes and actor references to the target's, creating them in
+ * the target on first sight, as a hand-written appender with a cache would.
+ */
+function codeTranslator(source: Database.Database, target: Database.Database, columns: string[]) {
+  // Looked up when first met: the source is still being written while the baseline copies it.
+  const sourceTerm = source.prepare('SELECT kind, value FROM event_terms WHERE code = ?').raw(true);
+  const sourceActor = source
+    .prepare(
+      'SELECT account_key, stream, actor_id, actor_type, actor_email, actor_name FROM event_actor_refs WHERE actor_ref = ?',
+    )
+    .raw(true);
+  const findTerm = target.prepare('SELECT code FROM event_terms WHERE kind = ? AND value = ?').pluck();
+  const addTerm = target
+    .prepare('INSERT INTO event_terms (kind, value) VALUES (?, ?) RETURNING code')
+    .pluck();
+  const findActor = target
+    .prepare(
+      `SELECT actor_ref FROM event_actor_refs WHERE account_key = ? AND stream = ? AND actor_id = ?
+         AND actor_type = ? AND actor_email IS ? AND actor_name IS ?`,
+    )
+    .pluck();
+  const addActor = target
+    .prepare(
+      `INSERT INTO event_actor_refs (account_key, stream, actor_id, actor_type, actor_email, actor_name)
+       VALUES (?, ?, ?, ?, ?, ?) RETURNING actor_ref`,
+    )
+    .pluck();
+  const terms = new Map<number, number>();
+  const actors = new Map<number, number>();
+  const term = (code: number): number => {
+    let mapped = terms.get(code);
+    if (mapped === undefined) {
+      const found = sourceTerm.get(code) as [number, string];
+      mapped = (findTerm.get(found) ?? addTerm.get(found)) as number;
+      terms.set(code, mapped);
+    }
+    return mapped;
+  };
+  const actor = (ref: number): number => {
+    let mapped = actors.get(ref);
+    if (mapped === undefined) {
+      const form = sourceActor.get(ref) as unknown[];
+      mapped = (findActor.get(form) ?? addActor.get(form)) as number;
+      actors.set(ref, mapped);
+    }
+    return mapped;
+  };
+  const termAt = TERM_COLUMNS.map((c) => columns.indexOf(c));
+  const actorAt = columns.indexOf('actor_ref');
+  return (row: unknown[]): unknown[] => {
+    for (const i of termAt) if (row[i] !== null) row[i] = term(Number(row[i]));
+    row[actorAt] = actor(Number(row[actorAt]));
+    return row;
+  };
+}
+
 /** Reads the detail blocks (005_detail_blocks.sql) whose key falls in a range of an account's rows. */
 function blockReader(source: Database.Database) {
   const select = source
@@ -93,6 +159,7 @@ function createRawWriter(source: Database.Database, target: Database.Database): 
   const columns = eventColumns(source);
   const read = rangeReader(source, columns);
   const readBlocks = blockReader(source);
+  const translate = codeTranslator(source, target, columns);
   // The hand-written INSERT: every stored column, one prepared statement, no logic around it; and,
   // as the store does, the row's free-text index entry (the schema has no insert trigger for it)
   // and the detail blocks the rows point into.
@@ -105,7 +172,7 @@ function createRawWriter(source: Database.Database, target: Database.Database): 
   const seqAt = columns.indexOf('seq');
   const insert = {
     run(r: unknown[]) {
-      insertRow.run(r);
+      insertRow.run(translate(r));
       indexText.run(r[accountAt], r[seqAt]);
     },
   };
@@ -155,61 +222,102 @@ function trigrams(text: string): string | null {
 }
 
 /** The list query as someone would write it by hand for this schema. */
-function listSql(accountId: string, query: EventQuery): { sql: string; params: unknown[] } {
-  const where = ['account_key = (SELECT account_key FROM event_accounts WHERE account_id = ?)', 'stream = ?'];
-  const params: unknown[] = [accountId, streamCode(query.stream)];
-  const anyOf = (column: string, values: string[] | undefined) => {
-    if (!values?.length) return;
+/** The stored codes of filter values, looked up by hand before the list query. */
+interface FilterCodes {
+  actorRefs?: number[];
+  operations?: number[];
+  categories?: number[];
+}
+
+function filterCodes(
+  prepared: (sql: string) => Database.Statement,
+  accountId: string,
+  query: EventQuery,
+): FilterCodes {
+  const list = (sql: string, params: unknown[]) =>
+    prepared(sql)
+      .pluck()
+      .all(...params) as number[];
+  const marks = (values: string[]) => values.map(() => '?').join(', ');
+  const terms = (kind: number, values: string[] | undefined) =>
+    values &&
+    list(`SELECT code FROM event_terms WHERE kind = ? AND value IN (${marks(values)})`, [kind, ...values]);
+  const ids = query.actorIds;
+  return {
+    actorRefs:
+      ids &&
+      list(
+        `SELECT actor_ref FROM event_actor_refs WHERE account_key = (SELECT account_key FROM event_accounts
+           WHERE account_id = ?) AND stream = ? AND actor_id IN (${marks(ids)})`,
+        [accountId, streamCode(query.stream), ...ids],
+      ),
+    operations: terms(2, query.operations),
+    categories: terms(1, query.categories),
+  };
+}
+
+function listSql(
+  accountId: string,
+  query: EventQuery,
+  codes: FilterCodes,
+): { sql: string; params: unknown[] } {
+  const account = '(SELECT account_key FROM event_accounts WHERE account_id = ?)';
+  const stream = streamCode(query.stream);
+  const where = [`e.account_key = ${account}`, 'e.stream = ?'];
+  const params: unknown[] = [accountId, stream];
+  const anyOf = (column: string, values: number[] | undefined) => {
+    if (!values) return;
     where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
     params.push(...values);
   };
-  anyOf('actor_id', query.actorIds);
-  anyOf('operation', query.operations);
-  anyOf('category', query.categories);
+  anyOf('e.actor_ref', codes.actorRefs);
+  anyOf('e.operation_code', codes.operations);
+  anyOf('e.category_code', codes.categories);
+  const actorRefs = `SELECT actor_ref FROM event_actor_refs WHERE account_key = ${account} AND stream = ?`;
   const equal = (column: string, value: unknown) => {
     if (value === undefined) return;
-    where.push(`${column} = ?`);
+    where.push(`e.${column} = ?`);
     params.push(value);
   };
   equal('status', query.status === undefined ? undefined : statusCode(query.status));
   equal('target_path', query.targetPath);
   equal('request_id', query.requestId);
   if (query.from) {
-    where.push('occurred_at >= ?');
+    where.push('e.occurred_at >= ?');
     params.push(Date.parse(query.from));
   }
   if (query.to) {
-    where.push('occurred_at < ?');
+    where.push('e.occurred_at < ?');
     params.push(Date.parse(query.to));
   }
   if (query.q) {
     // Trigram FTS finds candidates (detail=none allows no phrases: ANDed trigrams instead); the
     // substring check on the real columns confirms them. Shorter terms only get the check.
+    const needle = query.q.toLowerCase();
+    const matchingActors = `${actorRefs}
+      AND instr(lower(concat_ws(char(10), actor_id, actor_email, actor_name)), ?) > 0`;
     const grams = trigrams(query.q);
     if (grams) {
-      // The trigram index holds API paths and targets; actors are found by their distinct names.
-      where.push(`row_key IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?
-        UNION SELECT row_key FROM events WHERE account_key = (SELECT account_key FROM event_accounts WHERE account_id = ?)
-          AND stream = ? AND actor_id IN (SELECT actor_id FROM event_actor_names WHERE stream = ?
-            AND account_key = (SELECT account_key FROM event_accounts WHERE account_id = ?)
-            AND instr(lower(concat_ws(char(10), actor_id, actor_email, actor_name)), ?) > 0))`);
-      const stream = streamCode(query.stream);
-      params.push(grams, accountId, stream, stream, accountId, query.q.toLowerCase());
+      // The trigram index holds API paths and targets; actors are found by their distinct forms.
+      where.push(`e.row_key IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?
+        UNION SELECT row_key FROM events WHERE account_key = ${account}
+          AND stream = ? AND actor_ref IN (${matchingActors}))`);
+      params.push(grams, accountId, stream, accountId, stream, needle);
     }
-    where.push(`instr(lower(concat_ws(char(10), api_path, target_id, target_name, target_path, actor_id,
-      actor_email, actor_name)), ?) > 0`);
-    params.push(query.q.toLowerCase());
+    where.push(`(instr(lower(concat_ws(char(10), e.api_path, e.target_id, e.target_name, e.target_path)), ?) > 0
+      OR e.actor_ref IN (${matchingActors}))`);
+    params.push(needle, accountId, stream, needle);
   }
   if (query.after) {
-    where.push('(occurred_at, id) < (?, ?)');
+    where.push('(e.occurred_at, e.id) < (?, ?)');
     params.push(Date.parse(query.after.occurredAt), encodeId(query.after.id));
   }
   params.push(query.limit + 1);
   // Without statistics SQLite prefers the time index (it avoids a sort) even for a request id,
   // scanning the whole account: anyone writing this query by hand would pin the request index.
   const indexed = query.requestId !== undefined ? ' INDEXED BY events_by_request' : '';
-  const sql = `SELECT ${SUMMARY} FROM events${indexed} WHERE ${where.join(' AND ')}
-    ORDER BY occurred_at DESC, id DESC LIMIT ?`;
+  const sql = `SELECT ${SUMMARY} FROM events e${indexed} ${SUMMARY_JOINS} WHERE ${where.join(' AND ')}
+    ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?`;
   return { sql, params };
 }
 
@@ -225,11 +333,11 @@ function createRawReader(db: Database.Database): RawReader {
   };
   return {
     async list(accountId, query) {
-      const { sql, params } = listSql(accountId, query);
+      const { sql, params } = listSql(accountId, query, filterCodes(prepared, accountId, query));
       return Math.min(query.limit, prepared(sql).all(...params).length);
     },
     async explain(accountId, query) {
-      const { sql, params } = listSql(accountId, query);
+      const { sql, params } = listSql(accountId, query, filterCodes(prepared, accountId, query));
       const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
       return rows.map((r) => r.detail).join('; ');
     },

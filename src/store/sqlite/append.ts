@@ -24,6 +24,8 @@ import {
 import type { SqliteDatabase, StatementCache } from './database.ts';
 import { INSERT_BLOCK_SQL, planDetails } from './detail-blocks.ts';
 import type { DetailDictionaries } from './dictionary.ts';
+import { apiTerm, TERM_KIND } from './vocabulary.ts';
+import { type BatchVocabulary, createVocabularyWriter } from './vocabulary-writer.ts';
 import { createWalSync } from './wal-sync.ts';
 
 /**
@@ -31,10 +33,10 @@ import { createWalSync } from './wal-sync.ts';
  * SQLite (64-bit integers), so JavaScript never handles a rowid beyond 2^53.
  */
 export const INSERT_EVENT_SQL = `INSERT INTO events (
-    row_key, account_key, seq, id, stream, category, operation, actor_type, actor_id, actor_email,
-    actor_name, target_type, target_id, target_name, target_path, api_method, api_route, api_path,
-    status, http_status, ip, request_id, idempotency_key, occurred_at, received_at, hash, detail
-  ) VALUES ((? << 40) | ?, ${Array.from({ length: 26 }, () => '?').join(', ')})`;
+    row_key, account_key, seq, id, stream, category_code, operation_code, actor_ref, target_type_code,
+    target_id, target_name, target_path, api_code, api_path, status, http_status, ip, request_id,
+    idempotency_key, occurred_at, received_at, hash, detail
+  ) VALUES ((? << 40) | ?, ${Array.from({ length: 22 }, () => '?').join(', ')})`;
 
 /**
  * Indexes one stored event for free text: the text is the events_search_text view's, read back
@@ -57,8 +59,6 @@ const SQL = {
       actor_type = excluded.actor_type, actor_email = excluded.actor_email,
       actor_name = excluded.actor_name, last_seq = excluded.last_seq
     WHERE excluded.last_seq > event_actors.last_seq`,
-  actorName: `INSERT OR IGNORE INTO event_actor_names (account_key, stream, actor_id, actor_email, actor_name)
-    VALUES (?, ?, ?, ?, ?)`,
 };
 
 /** seq fills the low 40 bits of row_key. */
@@ -102,8 +102,17 @@ function normalize(pending: PendingEvent, index: number): PendingEvent {
   };
 }
 
-/** The parameters of {@link INSERT_EVENT_SQL} for a sealed event and its encoded detail. */
-export function insertParams(accountKey: number, e: AuditEvent, detail: Buffer): unknown[] {
+/**
+ * The parameters of {@link INSERT_EVENT_SQL} for a sealed event and its encoded detail; `vocabulary`
+ * supplies the codes of its terms and the reference of its actor.
+ */
+export function insertParams(
+  accountKey: number,
+  e: AuditEvent,
+  detail: Buffer,
+  vocabulary: BatchVocabulary,
+): unknown[] {
+  const stream = streamCode(e.stream);
   return [
     // row_key's two parts, then the columns.
     accountKey,
@@ -111,19 +120,15 @@ export function insertParams(accountKey: number, e: AuditEvent, detail: Buffer):
     accountKey,
     e.seq,
     encodeId(e.id),
-    streamCode(e.stream),
-    e.category,
-    e.operation,
-    e.actor.type,
-    e.actor.id,
-    e.actor.email ?? null,
-    e.actor.name ?? null,
-    e.target?.type ?? null,
+    stream,
+    vocabulary.code(TERM_KIND.category, e.category),
+    vocabulary.code(TERM_KIND.operation, e.operation),
+    vocabulary.actorRef(accountKey, stream, e.actor),
+    e.target ? vocabulary.code(TERM_KIND.targetType, e.target.type) : null,
     e.target?.id ?? null,
     e.target?.name ?? null,
     e.target?.path ?? null,
-    e.api?.method ?? null,
-    e.api?.route ?? null,
+    e.api ? vocabulary.code(TERM_KIND.api, apiTerm(e.api.method, e.api.route)) : null,
     e.api?.path ?? null,
     statusCode(e.status),
     e.httpStatus,
@@ -161,6 +166,7 @@ interface SealedEvent {
 function insertSealed(
   statements: StatementCache,
   dictionaries: DetailDictionaries,
+  vocabulary: BatchVocabulary,
   accountKey: number,
   sealed: readonly SealedEvent[],
 ): void {
@@ -175,7 +181,7 @@ function insertSealed(
   }
   sealed.forEach(({ event, index }, i) => {
     try {
-      statements.get(SQL.insert).run(insertParams(accountKey, event, details[i]!));
+      statements.get(SQL.insert).run(insertParams(accountKey, event, details[i]!, vocabulary));
     } catch (error) {
       if (!isConstraintError(error)) throw error;
       const field = /events\.id\b/.test(error.message) ? 'id' : '';
@@ -188,6 +194,7 @@ function insertSealed(
 function appendBatch(
   statements: StatementCache,
   dictionaries: DetailDictionaries,
+  vocabulary: BatchVocabulary,
   batch: AppendBatch,
 ): AppendedBatch {
   const head =
@@ -196,7 +203,6 @@ function appendBatch(
   let seq = head.head_seq;
   let hash = blobToHash(head.head_hash);
   const actors = new Map<string, AuditEvent>();
-  const actorNames = new Map<string, AuditEvent>();
   // Rows are inserted after the whole batch is sealed (its documents are deflated together), so a
   // key repeated within the batch is found here rather than in the table.
   const keysInBatch = new Map<string, AppendedEvent>();
@@ -216,27 +222,18 @@ function appendBatch(
     sealed.push({ event, index });
     seq = event.seq;
     hash = event.hash;
-    const actorKey = `${event.stream}\n${event.actor.id}`;
-    actors.set(actorKey, event);
-    actorNames.set(`${actorKey}\n${event.actor.email ?? ''}\n${event.actor.name ?? ''}`, event);
+    actors.set(`${event.stream}\n${event.actor.id}`, event);
     const result: AppendedEvent = { id: event.id, seq, duplicate: false };
     if (key != null) keysInBatch.set(key, result);
     return result;
   });
-  insertSealed(statements, dictionaries, head.account_key, sealed);
+  insertSealed(statements, dictionaries, vocabulary, head.account_key, sealed);
   if (seq !== head.head_seq) statements.get(SQL.advanceHead).run(seq, hashToBlob(hash), head.account_key);
   for (const e of actors.values()) {
     const a = e.actor;
     statements
       .get(SQL.actor)
       .run(head.account_key, streamCode(e.stream), a.id, a.type, a.email ?? null, a.name ?? null, e.seq);
-  }
-  // Free text finds actors by these names (004_search_actors_apart.sql); '' is an absent one.
-  for (const e of actorNames.values()) {
-    const a = e.actor;
-    statements
-      .get(SQL.actorName)
-      .run(head.account_key, streamCode(e.stream), a.id, a.email ?? '', a.name ?? '');
   }
   return { accountKey: head.account_key, events: appended };
 }
@@ -266,15 +263,19 @@ export function createAppender(
   dictionaries: DetailDictionaries,
 ): (batches: AppendBatch[]) => Promise<AppendOutcome[]> {
   // A transaction function called inside another one runs as a SAVEPOINT (better-sqlite3).
-  const inBatchSavepoint = db.transaction((batch: AppendBatch) =>
-    appendBatch(statements, dictionaries, batch),
+  const inBatchSavepoint = db.transaction((batch: AppendBatch, vocabulary: BatchVocabulary) =>
+    appendBatch(statements, dictionaries, vocabulary, batch),
   );
+  const vocabulary = createVocabularyWriter(statements);
   const all = db.transaction((batches: AppendBatch[]) => {
     const committed: AppendedBatch[] = [];
+    const scopes: BatchVocabulary[] = [];
     const outcomes = batches.map((batch): AppendOutcome => {
       try {
-        const appended = inBatchSavepoint(batch);
+        const scope = vocabulary.batch();
+        const appended = inBatchSavepoint(batch, scope);
         committed.push(appended);
+        scopes.push(scope);
         return { ok: true, events: appended.events };
       } catch (error) {
         if (isAuditlogError(error)) return { ok: false, error };
@@ -286,7 +287,7 @@ export function createAppender(
       }
     });
     indexSearchText(statements, committed);
-    return outcomes;
+    return { outcomes, scopes };
   });
   // In WAL mode the commit's fsync moves to the thread pool (see wal-sync.ts); otherwise (an
   // in-memory database) SQLite's own setting stays in force.
@@ -294,11 +295,17 @@ export function createAppender(
   const walSync = wal ? createWalSync(db.name) : undefined;
   const relaxed = db.prepare('PRAGMA synchronous = NORMAL');
   const full = db.prepare('PRAGMA synchronous = FULL');
+  const commitAll = (batches: AppendBatch[]): AppendOutcome[] => {
+    const { outcomes, scopes } = all.immediate(batches);
+    // Only now do the codes these batches created exist for good.
+    vocabulary.commit(scopes);
+    return outcomes;
+  };
   const commit = (batches: AppendBatch[]): AppendOutcome[] => {
-    if (!walSync) return all.immediate(batches);
+    if (!walSync) return commitAll(batches);
     relaxed.run();
     try {
-      return all.immediate(batches);
+      return commitAll(batches);
     } finally {
       // Every other write of this connection (accounts, keys, retention) keeps synchronous=FULL.
       full.run();

@@ -194,7 +194,7 @@ export function decodeDetail(blob: Uint8Array, dictionaryOf: (id: number) => Buf
   return parseDetail(inflateDocument(blob, dictionaryOf));
 }
 
-/** The columns of a list row, in the order {@link SUMMARY_COLUMNS} selects them. */
+/** The columns of a list row, its codes turned into text (see {@link SUMMARY_COLUMNS}). */
 export interface SummaryRow {
   id: Uint8Array | string;
   seq: number;
@@ -228,24 +228,23 @@ export interface EventRow extends SummaryRow {
   detail: Uint8Array;
 }
 
-/** The columns list() reads: never the detail blob. */
+/**
+ * The columns list() reads: never the detail blob. The actor and the terms are stored as codes
+ * (migrations/006_coded_columns.sql): vocabulary.ts turns such a row into a {@link SummaryRow}.
+ */
 export const SUMMARY_COLUMNS = [
   'id',
   'seq',
   'stream',
   'occurred_at',
-  'actor_type',
-  'actor_id',
-  'actor_email',
-  'actor_name',
-  'category',
-  'operation',
+  'actor_ref',
+  'category_code',
+  'operation_code',
   'status',
   'http_status',
-  'api_method',
-  'api_route',
+  'api_code',
   'api_path',
-  'target_type',
+  'target_type_code',
   'target_id',
   'target_name',
   'target_path',

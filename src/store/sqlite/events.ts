@@ -25,6 +25,7 @@ import { createDetailDictionaries } from './dictionary.ts';
 import { createExporter } from './export.ts';
 import { createLister } from './list.ts';
 import { createPurger } from './purge.ts';
+import { createVocabulary, type Stored } from './vocabulary.ts';
 
 interface ActorRow {
   actor_type: string;
@@ -52,10 +53,13 @@ export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): E
   };
   const dictionaries = createDetailDictionaries(db, clock);
   const append = createAppender(db, statements, dictionaries);
-  const list = createLister(statements, keyOf);
+  // Appends may run on another connection (the writer thread): codes it created are looked up here
+  // on first sight.
+  const vocabulary = createVocabulary(statements);
+  const list = createLister(statements, keyOf, vocabulary);
   const purge = createPurger(db, dictionaries);
   const details = createDetailReader(statements, dictionaries.byId);
-  const exportPage = createExporter(statements, keyOf, details);
+  const exportPage = createExporter(statements, keyOf, details, vocabulary);
   // prevHash is the hash of the previous row (row_key - 1) or, when retention removed it, the link
   // purge left behind. Never select row_key itself: it exceeds 2^53.
   const byId = db.prepare(
@@ -81,12 +85,13 @@ export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): E
     async get(accountId, id) {
       const accountKey = keyOf(accountId);
       if (accountKey === undefined) return null;
-      const row = byId.get(accountKey, encodeId(id)) as EventRow | undefined;
-      if (!row) return null;
+      const stored = byId.get(accountKey, encodeId(id)) as Stored<EventRow> | undefined;
+      if (!stored) return null;
+      const row = vocabulary.expand(stored);
       if (row.seq > 1 && row.prev_hash === null) {
         throw new AuditlogError('INTERNAL', `event ${id}: its previous event is missing from the chain`);
       }
-      return rowToEvent(row, accountId, details.read(accountKey, row.seq, row.detail));
+      return rowToEvent(row as EventRow, accountId, details.read(accountKey, row.seq, row.detail));
     },
     async exportPage(accountId, query) {
       return exportPage(accountId, query);

@@ -10,6 +10,7 @@ import { EXPORT_MAX_LIMIT, type ExportPage, type ExportQuery } from '../types.ts
 import { type EventRow, exportLine, isoToMs, SUMMARY_COLUMNS, streamCode } from './codec.ts';
 import type { StatementCache } from './database.ts';
 import type { DetailReader } from './detail-blocks.ts';
+import type { Stored, Vocabulary } from './vocabulary.ts';
 
 /**
  * Seqs one call examines, in pages: enough that a page is almost always full, few enough that a
@@ -19,7 +20,7 @@ const SCAN_PAGES = 16;
 const MAX_SEQ = 2 ** 40 - 1;
 
 /** The row as read: every stored column; prev_hash is filled in from the previous row. */
-type StoredRow = Omit<EventRow, 'prev_hash'> & { prev_hash?: Uint8Array | null };
+type StoredRow = Stored<Omit<EventRow, 'prev_hash'>> & { prev_hash?: Uint8Array | null };
 
 /**
  * The hash of the event before seq (the row at row_key - 1), or the link retention left behind when
@@ -54,12 +55,14 @@ function pageSql(query: ExportQuery): { sql: string; filterParams: unknown[] } {
 
 /**
  * Builds exportPage(). `accountKeyOf` maps an account id to its internal key (undefined before its
- * first event); `details` decodes the payloads (a block is inflated once for all its events).
+ * first event); `details` decodes the payloads (a block is inflated once for all its events);
+ * `vocabulary` turns the stored codes back into text.
  */
 export function createExporter(
   statements: StatementCache,
   accountKeyOf: (accountId: string) => number | undefined,
   details: DetailReader,
+  vocabulary: Vocabulary,
 ): (accountId: string, query: ExportQuery) => ExportPage {
   const previousHash = (accountKey: number, seq: number): Uint8Array | null => {
     if (seq === 1) return null;
@@ -88,7 +91,8 @@ export function createExporter(
     const lines = rows.map((row) => {
       row.prev_hash = before?.seq === row.seq - 1 ? before.hash : previousHash(accountKey, row.seq);
       before = row;
-      return exportLine(row as EventRow, accountId, details.members(accountKey, row.seq, row.detail));
+      const members = details.members(accountKey, row.seq, row.detail);
+      return exportLine(vocabulary.expand(row) as EventRow, accountId, members);
     });
     const full = rows.length === query.limit;
     const reached = full ? rows[rows.length - 1]!.seq : scanThrough;

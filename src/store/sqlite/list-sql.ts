@@ -6,6 +6,31 @@
  */
 import type { EventQuery } from '../types.ts';
 import { encodeId, isoToMs, SUMMARY_COLUMNS, statusCode, streamCode } from './codec.ts';
+import { TERM_KIND, type Vocabulary } from './vocabulary.ts';
+
+/**
+ * A list query with its filters as stored (migrations/006_coded_columns.sql): every reference of
+ * the actor ids, and the codes of the operations and categories.
+ */
+export type CodedQuery = Omit<EventQuery, 'actorIds' | 'operations' | 'categories'> & {
+  actorRefs?: number[];
+  operationCodes?: number[];
+  categoryCodes?: number[];
+};
+
+/**
+ * The query with its filters as codes, or null when a filter can match nothing (no event of the
+ * account's stream carries any of its values).
+ */
+export function codeQuery(vocabulary: Vocabulary, accountKey: number, q: EventQuery): CodedQuery | null {
+  const { actorIds, operations, categories, ...rest } = q;
+  const coded: CodedQuery = rest;
+  if (actorIds) coded.actorRefs = vocabulary.actorRefsOf(accountKey, streamCode(q.stream), actorIds);
+  if (operations) coded.operationCodes = vocabulary.codesOf(TERM_KIND.operation, operations);
+  if (categories) coded.categoryCodes = vocabulary.codesOf(TERM_KIND.category, categories);
+  const filters = [coded.actorRefs, coded.operationCodes, coded.categoryCodes];
+  return filters.some((codes) => codes?.length === 0) ? null : coded;
+}
 
 /** One statement and its parameters. */
 export interface SqlQuery {
@@ -48,14 +73,16 @@ interface Driver {
 }
 
 /** The index that drives the query: request id, then asset path, actor, operation, category, time. */
-function chooseDriver(q: EventQuery): Driver {
+function chooseDriver(q: CodedQuery): Driver {
   if (q.requestId !== undefined)
     return { index: 'events_by_request', column: 'request_id', values: [q.requestId] };
   if (q.targetPath !== undefined)
     return { index: 'events_by_target_path', column: 'target_path', values: [q.targetPath] };
-  if (q.actorIds) return { index: 'events_by_actor', column: 'actor_id', values: q.actorIds };
-  if (q.operations) return { index: 'events_by_operation', column: 'operation', values: q.operations };
-  if (q.categories) return { index: 'events_by_category', column: 'category', values: q.categories };
+  if (q.actorRefs) return { index: 'events_by_actor', column: 'actor_ref', values: q.actorRefs };
+  if (q.operationCodes)
+    return { index: 'events_by_operation', column: 'operation_code', values: q.operationCodes };
+  if (q.categoryCodes)
+    return { index: 'events_by_category', column: 'category_code', values: q.categoryCodes };
   return { index: 'events_by_time' };
 }
 
@@ -65,12 +92,12 @@ function inList(column: string, values: unknown[], params: unknown[]): string {
 }
 
 /** Conditions every candidate must meet, except the driver's own column and free text. */
-function filterConditions(q: EventQuery, driver: Driver, params: unknown[]): string[] {
+function filterConditions(q: CodedQuery, driver: Driver, params: unknown[]): string[] {
   const where: string[] = [];
   const multi: Array<[string, unknown[] | undefined]> = [
-    ['actor_id', q.actorIds],
-    ['operation', q.operations],
-    ['category', q.categories],
+    ['actor_ref', q.actorRefs],
+    ['operation_code', q.operationCodes],
+    ['category_code', q.categoryCodes],
     ['target_path', q.targetPath === undefined ? undefined : [q.targetPath]],
     ['request_id', q.requestId === undefined ? undefined : [q.requestId]],
   ];
@@ -96,26 +123,29 @@ function filterConditions(q: EventQuery, driver: Driver, params: unknown[]): str
   return where;
 }
 
-const SEARCHED_COLUMNS = [
-  'api_path',
-  'target_id',
-  'target_name',
-  'target_path',
-  'actor_id',
-  'actor_email',
-  'actor_name',
-];
+const SEARCHED_COLUMNS = ['api_path', 'target_id', 'target_name', 'target_path'];
+
+/**
+ * The actor forms of an account's stream whose id, email or name contains the text: a few hundred
+ * rows, not one per event. Parameters: {@link actorParams}.
+ */
+const MATCHING_ACTORS = `SELECT actor_ref FROM event_actor_refs WHERE account_key = ? AND stream = ?
+  AND (instr(lower(actor_id), ?) > 0 OR instr(lower(actor_email), ?) > 0 OR instr(lower(actor_name), ?) > 0)`;
 
 /** SQLite's lower() folds ASCII only; folding the needle the same way keeps both sides equal. */
 function asciiLower(text: string): string {
   return text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
-/** Case-insensitive (ASCII) literal substring test over the searched columns: no LIKE escapes. */
-function textCondition(text: string, params: unknown[]): string {
+/**
+ * Case-insensitive (ASCII) literal substring test over the searched columns and the actor (whose
+ * matching forms are listed once per statement): no LIKE escapes.
+ */
+function textCondition(accountKey: number, q: CodedQuery, text: string, params: unknown[]): string {
   const needle = asciiLower(text);
-  params.push(...SEARCHED_COLUMNS.map(() => needle));
-  return `(${SEARCHED_COLUMNS.map((c) => `instr(lower(${c}), ?) > 0`).join(' OR ')})`;
+  params.push(...SEARCHED_COLUMNS.map(() => needle), ...actorParams(accountKey, q, text));
+  const columns = SEARCHED_COLUMNS.map((c) => `instr(lower(${c}), ?) > 0`);
+  return `(${columns.join(' OR ')} OR actor_ref IN (${MATCHING_ACTORS}))`;
 }
 
 /**
@@ -136,7 +166,7 @@ type Condition = (params: unknown[]) => string;
 
 /** The SELECT of one arm: the driver's range plus every other condition, in index order. */
 function arm(
-  q: EventQuery,
+  q: CodedQuery,
   accountKey: number,
   driver: Driver,
   value: unknown[] | null,
@@ -158,7 +188,7 @@ function arm(
  * multi-valued driver a merge (UNION ALL, which SQLite merges without sorting) of one range per
  * value, so a page never sorts all of an actor's or a category's history.
  */
-function ordered(accountKey: number, q: EventQuery, limit: number, text?: Condition): SqlQuery {
+function ordered(accountKey: number, q: CodedQuery, limit: number, text?: Condition): SqlQuery {
   const driver = chooseDriver(q);
   const values = driver.values ?? [];
   const fanOut = values.length > 1 && values.length <= MAX_FAN_OUT;
@@ -171,7 +201,7 @@ function ordered(accountKey: number, q: EventQuery, limit: number, text?: Condit
 }
 
 /** Plans the statements of one list() call for the account with the given internal key. */
-export function planList(accountKey: number, q: EventQuery): ListPlan {
+export function planList(accountKey: number, q: CodedQuery): ListPlan {
   const limit = q.limit + 1;
   const text = q.q === undefined || q.q === '' ? undefined : q.q;
   if (text === undefined || [...text].length < 3) {
@@ -180,14 +210,14 @@ export function planList(accountKey: number, q: EventQuery): ListPlan {
       accountKey,
       q,
       limit,
-      text === undefined ? undefined : (p) => textCondition(text, p),
+      text === undefined ? undefined : (p) => textCondition(accountKey, q, text, p),
     );
     return { kind: 'direct', direct };
   }
   const budget = SEARCH_BUDGET;
   const candidates = ordered(accountKey, q, budget);
   const windowParams: unknown[] = [...candidates.params];
-  const windowText = textCondition(text, windowParams);
+  const windowText = textCondition(accountKey, q, text, windowParams);
   const window = {
     sql: `SELECT * FROM (${candidates.sql}) WHERE ${windowText} ${ORDER} LIMIT ?`,
     params: [...windowParams, limit],
@@ -196,7 +226,14 @@ export function planList(accountKey: number, q: EventQuery): ListPlan {
   const candidateRows = {
     sql: `SELECT * FROM (SELECT rowid FROM events_fts WHERE ${TRIGRAM_MATCH} LIMIT ?)
       UNION ALL SELECT * FROM (${ACTOR_CANDIDATES} LIMIT ?)`,
-    params: [trigramQuery(text), accountKey, accountKey, budget, ...actorParams(accountKey, q, text), budget],
+    params: [
+      trigramQuery(text),
+      accountKey,
+      accountKey,
+      budget,
+      ...actorCandidateParams(accountKey, q, text),
+      budget,
+    ],
   };
   const search = searchQuery(accountKey, q, text, limit, candidateSource(accountKey, q, text));
   const searchAmong = (rowKeys: string) =>
@@ -212,26 +249,28 @@ const TRIGRAM_MATCH = `events_fts MATCH ? AND rowid BETWEEN (? << 40) AND ((? <<
 
 /**
  * The account's events by actors whose id, email or name contains the text. Actors are not in the
- * trigram index: they are looked up among the distinct names the account's events carried
- * (event_actor_names: a few hundred rows, not one per event), then their events along the actor
- * index. Parameters: {@link actorParams}.
+ * trigram index: they are looked up among the distinct forms the account's events carried
+ * (event_actor_refs), then their events along the actor index. Parameters: the account key and
+ * stream, then {@link actorParams}.
  */
 const ACTOR_CANDIDATES = `SELECT row_key FROM events INDEXED BY events_by_actor
-  WHERE account_key = ? AND stream = ? AND actor_id IN (
-    SELECT actor_id FROM event_actor_names WHERE account_key = ? AND stream = ?
-      AND (instr(lower(actor_id), ?) > 0 OR instr(lower(actor_email), ?) > 0 OR instr(lower(actor_name), ?) > 0))`;
+  WHERE account_key = ? AND stream = ? AND actor_ref IN (${MATCHING_ACTORS})`;
 
-function actorParams(accountKey: number, q: EventQuery, text: string): unknown[] {
-  const stream = streamCode(q.stream);
+/** The parameters of {@link MATCHING_ACTORS}. */
+function actorParams(accountKey: number, q: CodedQuery, text: string): unknown[] {
   const needle = asciiLower(text);
-  return [accountKey, stream, accountKey, stream, needle, needle, needle];
+  return [accountKey, streamCode(q.stream), needle, needle, needle];
+}
+
+function actorCandidateParams(accountKey: number, q: CodedQuery, text: string): unknown[] {
+  return [accountKey, streamCode(q.stream), ...actorParams(accountKey, q, text)];
 }
 
 /** Every candidate row key: from the trigram index and from matching actors. */
-function candidateSource(accountKey: number, q: EventQuery, text: string): SqlQuery {
+function candidateSource(accountKey: number, q: CodedQuery, text: string): SqlQuery {
   return {
     sql: `SELECT rowid FROM events_fts WHERE ${TRIGRAM_MATCH} UNION ${ACTOR_CANDIDATES}`,
-    params: [trigramQuery(text), accountKey, accountKey, ...actorParams(accountKey, q, text)],
+    params: [trigramQuery(text), accountKey, accountKey, ...actorCandidateParams(accountKey, q, text)],
   };
 }
 
@@ -241,7 +280,7 @@ function candidateSource(accountKey: number, q: EventQuery, text: string): SqlQu
  */
 function searchQuery(
   accountKey: number,
-  q: EventQuery,
+  q: CodedQuery,
   text: string,
   limit: number,
   source: SqlQuery,
@@ -250,7 +289,7 @@ function searchQuery(
   const where = [`row_key IN (${source.sql})`, 'account_key = ?', 'stream = ?'];
   // No driver column: every filter, the multi-valued ones included, is checked on the candidates.
   where.push(...filterConditions(q, { index: 'events_fts' }, params));
-  where.push(textCondition(text, params));
+  where.push(textCondition(accountKey, q, text, params));
   params.push(limit);
   return {
     sql: `SELECT ${SUMMARY_COLUMNS} FROM events NOT INDEXED WHERE ${where.join(' AND ')} ${ORDER} LIMIT ?`,

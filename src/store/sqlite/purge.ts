@@ -100,12 +100,19 @@ function prepareBatches(db: SqliteDatabase, dictionaries: DetailDictionaries) {
   const dropLinks = db.prepare(
     'DELETE FROM chain_links WHERE row_key IN (SELECT row_key FROM temp.purge_batch)',
   );
-  // Actors left without any event disappear from the actors filter with their last event.
+  // An actor form no remaining event carries is personal data past its retention: it goes.
+  const pruneActorRefs = db.prepare(
+    `DELETE FROM event_actor_refs WHERE account_key = ? AND NOT EXISTS (
+       SELECT 1 FROM events INDEXED BY events_by_actor
+       WHERE events.account_key = event_actor_refs.account_key AND events.stream = event_actor_refs.stream
+         AND events.actor_ref = event_actor_refs.actor_ref)`,
+  );
+  // Actors left without any form (so without any event) disappear from the actors filter too.
   const pruneActors = db.prepare(
     `DELETE FROM event_actors WHERE account_key = ? AND NOT EXISTS (
-       SELECT 1 FROM events INDEXED BY events_by_actor
-       WHERE events.account_key = event_actors.account_key AND events.stream = event_actors.stream
-         AND events.actor_id = event_actors.actor_id)`,
+       SELECT 1 FROM event_actor_refs r
+       WHERE r.account_key = event_actors.account_key AND r.stream = event_actors.stream
+         AND r.actor_id = event_actors.actor_id)`,
   );
   const deleteOnce = db.transaction((accountKey: number, stream: number, cutoff: number, limit: number) => {
     clearBatch.run();
@@ -120,18 +127,9 @@ function prepareBatches(db: SqliteDatabase, dictionaries: DetailDictionaries) {
     clearBatch.run();
     return picked;
   });
-  // A name no remaining event carries is personal data past its retention: it goes too.
-  const pruneActorNames = db.prepare(
-    `DELETE FROM event_actor_names WHERE account_key = ? AND NOT EXISTS (
-       SELECT 1 FROM events INDEXED BY events_by_actor
-       WHERE events.account_key = event_actor_names.account_key AND events.stream = event_actor_names.stream
-         AND events.actor_id = event_actor_names.actor_id
-         AND coalesce(events.actor_email, '') = event_actor_names.actor_email
-         AND coalesce(events.actor_name, '') = event_actor_names.actor_name)`,
-  );
   const pruneOnce = db.transaction((accountKey: number) => {
+    pruneActorRefs.run(accountKey);
     pruneActors.run(accountKey);
-    pruneActorNames.run(accountKey);
   });
   return {
     deleteBatch: (accountKey: number, stream: number, cutoff: number, limit: number): number =>

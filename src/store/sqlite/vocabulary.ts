@@ -1,0 +1,157 @@
+/**
+ * @module The coded columns of events (migrations/006_coded_columns.sql): category, operation,
+ * target type and API route are codes into event_terms, the actor a reference into
+ * event_actor_refs. Readers turn codes back into text here, with caches that are only ever filled
+ * from committed rows; the appender's side is in vocabulary-writer.ts.
+ */
+import { AuditlogError } from '../../errors.ts';
+import type { SummaryRow } from './codec.ts';
+import type { StatementCache } from './database.ts';
+
+/** The kinds of event_terms. An API term is its method, a space, then its route template. */
+export const TERM_KIND = { category: 1, operation: 2, targetType: 3, api: 4 } as const;
+/** One kind of event_terms. */
+export type TermKind = (typeof TERM_KIND)[keyof typeof TERM_KIND];
+
+/** The actor columns an event reference stands for; absent email and name are null. */
+export interface ActorColumns {
+  actor_type: string;
+  actor_id: string;
+  actor_email: string | null;
+  actor_name: string | null;
+}
+
+/** The coded columns of a stored row, as {@link SUMMARY_COLUMNS} selects them. */
+export interface CodedColumns {
+  actor_ref: number;
+  category_code: number;
+  operation_code: number;
+  target_type_code: number | null;
+  api_code: number | null;
+}
+
+/** The text columns the codes of {@link CodedColumns} stand for. */
+type TextColumns = ActorColumns &
+  Pick<SummaryRow, 'category' | 'operation' | 'target_type' | 'api_method' | 'api_route'>;
+
+/** A row as stored: R with codes in place of its text columns. */
+export type Stored<R extends SummaryRow> = Omit<R, keyof TextColumns> & CodedColumns;
+
+/** A stored row with its codes replaced by their text. */
+export type Expanded<R extends CodedColumns> = Omit<R, keyof CodedColumns> & TextColumns;
+
+/** A bound on the actor cache: an account's forms are few, but accounts are many. */
+const MAX_CACHED_ACTORS = 100_000;
+
+const SQL = {
+  term: 'SELECT kind, value FROM event_terms WHERE code = ?',
+  code: 'SELECT code FROM event_terms WHERE kind = ? AND value = ?',
+  actor: `SELECT actor_type, actor_id, actor_email, actor_name FROM event_actor_refs WHERE actor_ref = ?`,
+};
+
+function actorRefsSql(count: number): string {
+  const ids = count === 1 ? '= ?' : `IN (${Array.from({ length: count }, () => '?').join(', ')})`;
+  return `SELECT actor_ref FROM event_actor_refs WHERE account_key = ? AND stream = ? AND actor_id ${ids}
+    ORDER BY actor_ref`;
+}
+
+/** What readers of events need to see codes as text, and filters as codes. */
+export interface Vocabulary {
+  /** The row with the text of its codes added (in place: the row object is returned). */
+  expand<R extends CodedColumns>(row: R): Expanded<R>;
+  /** The codes of the values that have one; a value no event ever carried has none. */
+  codesOf(kind: TermKind, values: readonly string[]): number[];
+  /**
+   * Every reference of the actor ids in an account's stream: one per form (email, name) the
+   * actor's events carried. Never cached: a new form may be written at any time.
+   */
+  actorRefsOf(accountKey: number, stream: number, actorIds: readonly string[]): number[];
+}
+
+/**
+ * Builds the read side over a connection. Codes are never reused, so code -> text is cached for
+ * good; a code this connection has not seen yet (another connection wrote it) is looked up on a
+ * miss. value -> code is cached only once found: a value missing now may be written later.
+ */
+export function createVocabulary(statements: StatementCache): Vocabulary {
+  const terms = new Map<number, string>();
+  const codes = new Map<string, number>();
+  const actors = new Map<number, ActorColumns>();
+
+  const term = (code: number): string => {
+    let value = terms.get(code);
+    if (value === undefined) {
+      const row = statements.get(SQL.term).get(code) as { value: string } | undefined;
+      if (!row) throw new AuditlogError('INTERNAL', `event term ${code} is missing`);
+      value = row.value;
+      terms.set(code, value);
+    }
+    return value;
+  };
+  const actor = (ref: number): ActorColumns => {
+    let columns = actors.get(ref);
+    if (columns === undefined) {
+      columns = statements.get(SQL.actor).get(ref) as ActorColumns | undefined;
+      if (!columns) throw new AuditlogError('INTERNAL', `event actor ${ref} is missing`);
+      if (actors.size >= MAX_CACHED_ACTORS) actors.clear();
+      actors.set(ref, columns);
+    }
+    return columns;
+  };
+
+  return {
+    expand(row) {
+      // In place: the row is the caller's own, fresh from SQLite, and copying it into a new object
+      // with more members costs V8 far more (a slow path for wide spreads) than adding them.
+      const text = row as unknown as Expanded<typeof row> & Partial<CodedColumns>;
+      const actorColumns = actor(row.actor_ref);
+      const api = row.api_code === null ? null : splitApi(term(row.api_code));
+      text.actor_type = actorColumns.actor_type;
+      text.actor_id = actorColumns.actor_id;
+      text.actor_email = actorColumns.actor_email;
+      text.actor_name = actorColumns.actor_name;
+      text.category = term(row.category_code);
+      text.operation = term(row.operation_code);
+      text.target_type = row.target_type_code === null ? null : term(row.target_type_code);
+      text.api_method = api?.method ?? null;
+      text.api_route = api?.route ?? null;
+      return text;
+    },
+    codesOf(kind, values) {
+      const found: number[] = [];
+      for (const value of values) {
+        const key = termKey(kind, value);
+        let code = codes.get(key);
+        if (code === undefined) {
+          code = statements.get(SQL.code).pluck().get(kind, value) as number | undefined;
+          if (code !== undefined) codes.set(key, code);
+        }
+        if (code !== undefined) found.push(code);
+      }
+      return found;
+    },
+    actorRefsOf(accountKey, stream, actorIds) {
+      if (actorIds.length === 0) return [];
+      const sql = actorRefsSql(actorIds.length);
+      return statements
+        .get(sql)
+        .pluck()
+        .all(accountKey, stream, ...actorIds) as number[];
+    },
+  };
+}
+
+/** The cache key of a term. */
+export function termKey(kind: TermKind, value: string): string {
+  return `${kind}\n${value}`;
+}
+
+/** The term of an API: its method (a token without spaces), a space, its route template. */
+export function apiTerm(method: string, route: string): string {
+  return `${method} ${route}`;
+}
+
+function splitApi(value: string): { method: string; route: string } {
+  const space = value.indexOf(' ');
+  return { method: value.slice(0, space), route: value.slice(space + 1) };
+}
