@@ -131,6 +131,25 @@ describe('SQLite engine', () => {
     }
   });
 
+  it("writes an actor's row only when its form changes, and lists the newest form", async () => {
+    const path = freshPath();
+    const store = createSqliteStore({ path });
+    await store.migrate();
+    const account = uniqueAccountId('forms');
+    const form = (name: string) => ({ type: 'user' as const, id: 'u9', email: 'u9@example.com', name });
+    const names = ['Ann', 'Ann', 'Anne', 'Anne', 'Anne'];
+    for (const name of names) await appendOk(store, account, [makePendingEvent({ actor: form(name) })]);
+    expect(await store.events.actors(account, 'central')).toEqual([form('Anne')]);
+    await store.close();
+    const raw = new Database(path, { readonly: true });
+    try {
+      // seq 3 set the form Anne; seqs 2, 4 and 5 repeated the stored form and wrote nothing.
+      expect(raw.prepare('SELECT last_seq FROM event_actors').pluck().all()).toEqual([3]);
+    } finally {
+      raw.close();
+    }
+  });
+
   it('finds actors by every name their events carried, and forgets a name with its last event', async () => {
     const path = freshPath();
     const store = createSqliteStore({ path });
