@@ -7,9 +7,10 @@
  */
 import { AuditlogError } from '../../errors.ts';
 import { EXPORT_MAX_LIMIT, type ExportPage, type ExportQuery } from '../types.ts';
-import { type EventRow, exportLine, isoToMs, SUMMARY_COLUMNS, streamCode } from './codec.ts';
+import { type EventRow, exportLine, SUMMARY_COLUMNS, streamCode } from './codec.ts';
 import type { StatementCache } from './database.ts';
 import type { DetailReader } from './detail-blocks.ts';
+import { timeRangeConditions } from './list-sql.ts';
 import type { Stored, Vocabulary } from './vocabulary.ts';
 
 /**
@@ -38,14 +39,7 @@ function pageSql(query: ExportQuery): { sql: string; filterParams: unknown[] } {
     where.push(`stream IN (${query.streams.map(() => '?').join(', ')})`);
     filterParams.push(...query.streams.map(streamCode));
   }
-  if (query.from !== undefined) {
-    where.push('occurred_at >= ?');
-    filterParams.push(isoToMs(query.from));
-  }
-  if (query.to !== undefined) {
-    where.push('occurred_at < ?');
-    filterParams.push(isoToMs(query.to));
-  }
+  where.push(...timeRangeConditions(query, filterParams));
   // NOT INDEXED: the filter indexes all start with account_key, and the planner must never trade
   // the ordered rowid range for one of them (it would then sort the whole account).
   const sql = `SELECT ${SUMMARY_COLUMNS}, received_at, idempotency_key, hash, detail

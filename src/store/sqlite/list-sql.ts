@@ -92,6 +92,20 @@ function inList(column: string, values: unknown[], params: unknown[]): string {
 }
 
 /** Conditions every candidate must meet, except the driver's own column and free text. */
+/** The conditions of an occurredAt range (from inclusive, to exclusive), shared with the export. */
+export function timeRangeConditions(range: { from?: string; to?: string }, params: unknown[]): string[] {
+  const where: string[] = [];
+  if (range.from !== undefined) {
+    where.push('occurred_at >= ?');
+    params.push(isoToMs(range.from));
+  }
+  if (range.to !== undefined) {
+    where.push('occurred_at < ?');
+    params.push(isoToMs(range.to));
+  }
+  return where;
+}
+
 function filterConditions(q: CodedQuery, driver: Driver, params: unknown[]): string[] {
   const where: string[] = [];
   const multi: Array<[string, unknown[] | undefined]> = [
@@ -108,14 +122,7 @@ function filterConditions(q: CodedQuery, driver: Driver, params: unknown[]): str
     where.push('status = ?');
     params.push(statusCode(q.status));
   }
-  if (q.from !== undefined) {
-    where.push('occurred_at >= ?');
-    params.push(isoToMs(q.from));
-  }
-  if (q.to !== undefined) {
-    where.push('occurred_at < ?');
-    params.push(isoToMs(q.to));
-  }
+  where.push(...timeRangeConditions(q, params));
   if (q.after) {
     where.push('(occurred_at, id) < (?, ?)');
     params.push(isoToMs(q.after.occurredAt), encodeId(q.after.id));
