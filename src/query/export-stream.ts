@@ -5,6 +5,7 @@
  * the CLI.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Stream } from '../events/catalog.ts';
 import type { EventStore, ExportPage, ExportQuery } from '../store/types.ts';
 
 /**
@@ -17,6 +18,8 @@ export const EXPORT_PAGE_SIZE = 100;
 export interface ExportChunkOptions {
   /** A first page already read (so a store failing at once is reported before any output). */
   first?: ExportPage;
+  /** Whether a stream's events may go out; default every stream (the CLI reads the database). */
+  readable?: (stream: Stream) => boolean;
 }
 
 /**
@@ -26,10 +29,11 @@ export interface ExportChunkOptions {
 const CHUNK_CHARS = 32 * 1024;
 
 /** The page's lines (one JSON object per event, each ended by a newline), in bounded chunks. */
-function* ndjson(page: ExportPage): Generator<string> {
+function* ndjson(page: ExportPage, readable: ExportChunkOptions['readable']): Generator<string> {
   let chunk = '';
   for (const line of page.lines) {
-    chunk += `${line}\n`;
+    if (readable && !readable(line.stream)) continue;
+    chunk += `${line.json}\n`;
     if (chunk.length >= CHUNK_CHARS) {
       yield chunk;
       chunk = '';
@@ -57,7 +61,7 @@ export async function* exportChunks(
   let page = options.first ?? (await events.exportPage(accountId, query));
   for (;;) {
     let empty = true;
-    for (const chunk of ndjson(page)) {
+    for (const chunk of ndjson(page, options.readable)) {
       empty = false;
       yield chunk;
     }

@@ -83,15 +83,21 @@ export interface ExportQuery {
 /** The most events one exportPage call returns. */
 export const EXPORT_MAX_LIMIT = 5000;
 
+/** One event of an export page: its JSON text, and its stream (so callers can check who may read it). */
+export interface ExportLine {
+  stream: Stream;
+  json: string;
+}
+
 /** One page of an export. */
 export interface ExportPage {
   /**
    * Matching events in ascending seq, each as one line of JSON text (no newline) that parses to
-   * the event exactly as get() returns it (payloads, prevHash, hash). Text, not objects: an export
-   * only writes the events out, and an engine can build the text without decoding every payload
-   * into objects first. Member order is the engine's.
+   * the event exactly as get() returns it (payloads, prevHash, hash), with the event's stream
+   * beside it. Text, not objects: an export only writes the events out, and an engine can build
+   * the text without decoding every payload into objects first. Member order is the engine's.
    */
-  lines: string[];
+  lines: ExportLine[];
   /**
    * The afterSeq of the next page, or null once everything through throughSeq was read. A call
    * examines a bounded range of seqs, so a page may be empty and still not be the last: a narrow

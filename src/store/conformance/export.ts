@@ -14,8 +14,12 @@ import { appendAll, expectIntactChain, type StoreRef } from './helpers.ts';
 /** Follows `next` from `query.afterSeq` to the end, checking every page on the way. */
 /** A page's events, parsed from its lines; a line holding a newline would break NDJSON. */
 export function pageEvents(page: ExportPage): AuditEvent[] {
-  for (const line of page.lines) expect(line).not.toContain('\n');
-  return page.lines.map((line) => JSON.parse(line) as AuditEvent);
+  return page.lines.map((line) => {
+    expect(line.json).not.toContain('\n');
+    const event = JSON.parse(line.json) as AuditEvent;
+    expect(line.stream).toBe(event.stream);
+    return event;
+  });
 }
 
 export async function exportAll(

@@ -56,7 +56,7 @@ export function createExport(pool: pg.Pool) {
     const events = rows.map(toEvent);
     const reached = rows.length === query.limit ? events[events.length - 1]!.seq : scanThrough;
     return {
-      lines: events.map((e) => JSON.stringify(e)),
+      lines: events.map((e) => ({ stream: e.stream, json: JSON.stringify(e) })),
       next: reached >= query.throughSeq ? null : reached,
     };
   };

@@ -22,7 +22,8 @@ export function streamCode(stream: Stream): number {
   return code;
 }
 
-function streamName(code: number): Stream {
+/** The stream a stored code stands for. */
+export function streamName(code: number): Stream {
   const name = STREAM_NAMES[code];
   if (name === undefined) throw new TypeError(`unknown stream code ${code}`);
   return name;

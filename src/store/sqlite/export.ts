@@ -7,7 +7,7 @@
  */
 import { AuditlogError } from '../../errors.ts';
 import { EXPORT_MAX_LIMIT, type ExportPage, type ExportQuery } from '../types.ts';
-import { type EventRow, exportLine, SUMMARY_COLUMNS, streamCode } from './codec.ts';
+import { type EventRow, exportLine, SUMMARY_COLUMNS, streamCode, streamName } from './codec.ts';
 import type { StatementCache } from './database.ts';
 import type { DetailReader } from './detail-blocks.ts';
 import { timeRangeConditions } from './list-sql.ts';
@@ -86,7 +86,8 @@ export function createExporter(
       row.prev_hash = before?.seq === row.seq - 1 ? before.hash : previousHash(accountKey, row.seq);
       before = row;
       const members = details.members(accountKey, row.seq, row.detail);
-      return exportLine(vocabulary.expand(row) as EventRow, accountId, members);
+      const expanded = vocabulary.expand(row) as EventRow;
+      return { stream: streamName(expanded.stream), json: exportLine(expanded, accountId, members) };
     });
     const full = rows.length === query.limit;
     const reached = full ? rows[rows.length - 1]!.seq : scanThrough;

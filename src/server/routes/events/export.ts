@@ -7,8 +7,9 @@
 import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { exportRead, isRecordedRead, refusedRead } from '../../../access/access-log.ts';
-import { canExport, readableStreams } from '../../../access/policies.ts';
+import { canExport, canRead, readableStreams } from '../../../access/policies.ts';
 import { AuditlogError } from '../../../errors.ts';
+import type { Stream } from '../../../events/catalog.ts';
 import { parseExportQuery, type RawExportQuery } from '../../../query/export-query.ts';
 import { EXPORT_PAGE_SIZE, exportChunks } from '../../../query/export-stream.ts';
 import type { ExportQuery } from '../../../store/types.ts';
@@ -77,9 +78,10 @@ export function registerExportEvents(app: App, ctx: RouteContext): void {
       }
       // Read before answering, so a store that fails at once gets a problem response, not a cut one.
       const first = await ctx.store.events.exportPage(accountId, query);
-      // The store returns only the streams asked for, and each of them was checked against the
-      // caller above (assertCanRead, readableStreams): the lines go out as they are.
-      const chunks = exportChunks(ctx.store.events, accountId, query, { first });
+      // The store returns only the streams asked for, each checked above (assertCanRead,
+      // readableStreams); the presenters' rule is the second, independent line, per event.
+      const readable = (stream: Stream) => canRead(caller, stream);
+      const chunks = exportChunks(ctx.store.events, accountId, query, { first, readable });
       // Strings go to the socket as they are (it encodes them once); at most two chunks wait here.
       const body = Readable.from(chunks, { objectMode: true, highWaterMark: 2 });
       // Once the status line is out, a failing page can only be told by cutting the response:
