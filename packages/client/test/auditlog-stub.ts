@@ -22,7 +22,12 @@ export interface Stub {
   script: Responder[];
   /** Used when the script is exhausted (default: accept). */
   fallback: Responder | undefined;
-  /** Every event the stub acknowledged, in order. */
+  /**
+   * Every event the stub holds, in the order first acknowledged. As on the real server, an event
+   * whose idempotency key was already acknowledged is answered again but not held twice: a client
+   * that gave up on a request the server still processed (it closed, or the request timed out)
+   * resends it, and at-least-once delivery relies on that.
+   */
   accepted: EventInput[];
   close(): Promise<void>;
 }
@@ -43,7 +48,9 @@ export const hangUp: Responder = (_received, reply) => {
 
 /** Starts the stub on 127.0.0.1 with a free port. */
 export async function startStub(): Promise<Stub> {
-  const app = Fastify({ bodyLimit: 32 * 1024 * 1024 });
+  // forceCloseConnections: a request the client aborted mid-way must not keep close() waiting.
+  const app = Fastify({ bodyLimit: 32 * 1024 * 1024, forceCloseConnections: true });
+  const keys = new Set<string>();
   const stub: Stub = {
     url: '',
     received: [],
@@ -60,7 +67,12 @@ export async function startStub(): Promise<Stub> {
     stub.received.push(received);
     const responder = stub.script.shift() ?? stub.fallback;
     if (responder && (await responder(received, reply))) return reply;
-    stub.accepted.push(...received.events);
+    for (const event of received.events) {
+      const key = event.idempotencyKey;
+      if (key != null && keys.has(key)) continue;
+      if (key != null) keys.add(key);
+      stub.accepted.push(event);
+    }
     return reply.code(201).send({ data: received.events.map((_, i) => ({ id: String(i), seq: i + 1 })) });
   });
   stub.url = await app.listen({ host: '127.0.0.1', port: 0 });
