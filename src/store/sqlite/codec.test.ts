@@ -7,11 +7,13 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeDetail,
   decodeId,
+  decodeIp,
   detailJson,
   detailMembers,
   type EventDetail,
   encodeDetail,
   encodeId,
+  encodeIp,
 } from './codec.ts';
 import { learnDictionary } from './dictionary.ts';
 
@@ -22,6 +24,35 @@ const ulidArbitrary = fc
     fc.array(fc.constantFrom(...CROCKFORD), { minLength: 25, maxLength: 25 }),
   )
   .map(([head, tail]) => head + tail.join(''));
+
+describe('encodeIp / decodeIp', () => {
+  it('stores any IPv4 address as 4 bytes and reads back the same text', () => {
+    fc.assert(
+      fc.property(fc.ipV4(), (ip) => {
+        const stored = encodeIp(ip);
+        expect(Buffer.isBuffer(stored) && stored.length).toBe(4);
+        expect(decodeIp(stored)).toBe(ip);
+      }),
+    );
+  });
+
+  it('keeps as text what bytes would not give back exactly, and reads text as stored', () => {
+    for (const ip of [
+      '::1',
+      '2001:db8::8a2e:370:7334',
+      '010.0.0.1',
+      '1.2.3.256',
+      '1.2.3',
+      ' 1.2.3.4',
+      '::ffff:1.2.3.4',
+    ]) {
+      expect(encodeIp(ip)).toBe(ip);
+      expect(decodeIp(ip)).toBe(ip);
+    }
+    expect(encodeIp(null)).toBeNull();
+    expect(decodeIp(null)).toBeNull();
+  });
+});
 
 describe('encodeId / decodeId', () => {
   it('stores a ULID as 16 bytes and gives back the same text', () => {

@@ -328,6 +328,33 @@ describe('SQLite engine', () => {
     }
   });
 
+  it('stores an IPv4 address as 4 bytes, keeps IPv6 as text, and both read back and verify', async () => {
+    const path = freshPath();
+    const store = createSqliteStore({ path });
+    await store.migrate();
+    const account = uniqueAccountId('ips');
+    const events = [makePendingEvent({ ip: '203.0.113.7' }), makePendingEvent({ ip: '2001:db8::7' })];
+    await appendOk(store, account, events);
+    const stored = await Promise.all(events.map(async (e) => (await store.events.get(account, e.id))!));
+    expect(stored.map((e) => e.ip)).toEqual(events.map((e) => e.ip));
+    expectIntactChain(stored);
+    const listed = await store.events.list(account, { stream: 'central', limit: 5 });
+    expect(listed.events.map((e) => e.ip).sort()).toEqual(['2001:db8::7', '203.0.113.7']);
+    await store.close();
+    const raw = new Database(path, { readonly: true });
+    try {
+      const columns = raw
+        .prepare('SELECT typeof(ip) AS type, length(ip) AS bytes FROM events ORDER BY seq')
+        .all();
+      expect(columns).toEqual([
+        { type: 'blob', bytes: 4 },
+        { type: 'text', bytes: 11 },
+      ]);
+    } finally {
+      raw.close();
+    }
+  });
+
   it('round-trips ids that are not ULIDs and rejects an invalid occurredAt with its field', async () => {
     const store = createSqliteStore({ path: freshPath() });
     await store.migrate();
