@@ -5,7 +5,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeDetail,
   decodeId,
   decodeIp,
   detailJson,
@@ -14,6 +13,8 @@ import {
   encodeDetail,
   encodeId,
   encodeIp,
+  inflateDocument,
+  parseDetail,
 } from './codec.ts';
 import { learnDictionary } from './dictionary.ts';
 
@@ -82,7 +83,11 @@ describe('encodeId / decodeId', () => {
   });
 });
 
-describe('encodeDetail / decodeDetail', () => {
+/** What a reader does with an inline detail: inflate, then parse. */
+const decodeDetail = (blob: Uint8Array, dictionaryOf: (id: number) => Buffer) =>
+  parseDetail(inflateDocument(blob, dictionaryOf));
+
+describe('encodeDetail / parseDetail', () => {
   const small: EventDetail = {
     request: { a: 1 },
     response: null,

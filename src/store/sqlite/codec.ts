@@ -209,11 +209,6 @@ export function detailMembers(json: Buffer): string {
   return spliceable.slice(1, -1);
 }
 
-/** Decodes an inline detail document. */
-export function decodeDetail(blob: Uint8Array, dictionaryOf: (id: number) => Buffer): EventDetail {
-  return parseDetail(inflateDocument(blob, dictionaryOf));
-}
-
 /** The columns of a list row, its codes turned into text (see {@link SUMMARY_COLUMNS}). */
 export interface SummaryRow {
   id: Uint8Array | string;

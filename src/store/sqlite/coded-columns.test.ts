@@ -14,10 +14,11 @@ import { pageEvents } from '../conformance/export.ts';
 import { appendOk, expectIntactChain, toSummary } from '../conformance/helpers.ts';
 import { FIXTURE_TIME, isoPlus, makePendingEvent } from '../conformance-fixtures.ts';
 import type { EventQuery } from '../types.ts';
-import { openDatabase } from './database.ts';
+import { createStatementCache, openDatabase } from './database.ts';
 import { createSqliteStore } from './index.ts';
 import { insertLegacyEvents } from './legacy-rows.ts';
 import { loadMigrations, migrate } from './migrate.ts';
+import { createVocabulary } from './vocabulary.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditlog-coded-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -190,5 +191,34 @@ describe('migration 006 (coded columns)', () => {
     const [summary] = (await store.events.list('acme', late)).events;
     expect([summary?.id, summary?.actor, summary?.api]).toEqual([pending.id, pending.actor, pending.api]);
     await store.close();
+  });
+
+  it('forgets a cached actor form once retention has deleted it', () => {
+    const db = openDatabase(freshPath());
+    migrate(db, loadMigrations());
+    const statements = createStatementCache(db);
+    const vocabulary = createVocabulary(statements);
+    const ref = db
+      .prepare(
+        `INSERT INTO event_actor_refs (account_key, stream, actor_id, actor_type, actor_name)
+         VALUES (1, 1, 'u1', 'user', 'Ann') RETURNING actor_ref`,
+      )
+      .pluck()
+      .get() as number;
+    const row = {
+      actor_ref: ref,
+      category_code: 0,
+      operation_code: 0,
+      target_type_code: null,
+      api_code: null,
+    };
+    db.prepare("INSERT INTO event_terms (code, kind, value) VALUES (0, 1, 'settings')").run();
+    expect(vocabulary.expand({ ...row }).actor_name).toBe('Ann');
+    // What retention does to a form no remaining event carries.
+    db.prepare('DELETE FROM event_actor_refs WHERE actor_ref = ?').run(ref);
+    expect(vocabulary.expand({ ...row }).actor_name).toBe('Ann');
+    vocabulary.forgetActors();
+    expect(() => vocabulary.expand({ ...row })).toThrow(/actor .* is missing/);
+    db.close();
   });
 });

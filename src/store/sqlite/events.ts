@@ -109,7 +109,9 @@ export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): E
     async purgeExpired(now, options) {
       if (Number.isNaN(now.getTime()))
         throw new AuditlogError('INTERNAL', 'purgeExpired: now is not a valid date');
-      return purge(now, options);
+      const purged = await purge(now, options);
+      if (purged.deletedEvents > 0) vocabulary.forgetActors();
+      return purged;
     },
   };
 }

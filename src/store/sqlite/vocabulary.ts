@@ -66,6 +66,12 @@ export interface Vocabulary {
    * actor's events carried. Never cached: a new form may be written at any time.
    */
   actorRefsOf(accountKey: number, stream: number, actorIds: readonly string[]): number[];
+  /**
+   * Drops the cached actor forms. Retention calls it after deleting the forms no remaining event
+   * carries: such a form is never read again (references are never reused), but it is personal
+   * data past its retention and must not stay in memory either.
+   */
+  forgetActors(): void;
 }
 
 /**
@@ -137,6 +143,9 @@ export function createVocabulary(statements: StatementCache): Vocabulary {
         .get(sql)
         .pluck()
         .all(accountKey, stream, ...actorIds) as number[];
+    },
+    forgetActors() {
+      actors.clear();
     },
   };
 }

@@ -10,7 +10,7 @@ import type { Filters } from '../lib/filters.ts';
 import { useApi } from '../lib/queries.ts';
 
 /** The export API's query for a stream and the applied date range. */
-export function exportParams(stream: Stream, filters: Filters): URLSearchParams {
+function exportParams(stream: Stream, filters: Filters): URLSearchParams {
   const params = new URLSearchParams({ stream });
   if (filters.from) params.set('from', filters.from);
   if (filters.to) params.set('to', filters.to);

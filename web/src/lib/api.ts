@@ -46,7 +46,7 @@ export interface ExportFile {
 }
 
 /** The file name a Content-Disposition header gives, or a generic one. */
-export function fileNameOf(disposition: string | null): string {
+function fileNameOf(disposition: string | null): string {
   return /filename="([^"]+)"/.exec(disposition ?? '')?.[1] ?? 'auditlog-export.ndjson';
 }
 
