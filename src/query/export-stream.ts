@@ -44,10 +44,8 @@ function* ndjson(page: ExportPage, readable: ExportChunkOptions['readable']): Ge
 
 /**
  * Yields the export's NDJSON in chunks of about 32 K characters, page after page, until the store
- * reports the end. The next page is asked for before the current one is yielded, so a store that
- * builds pages elsewhere (a thread, a database server) works while this page is being sent; at
- * most two pages are held. A page that came back empty (a filter matching nothing in its seq
- * range) yields to the event loop before the next, so a sparse export never holds it for long.
+ * reports the end. A page that came back empty (a filter matching nothing in its seq range) yields
+ * to the event loop before the next, so a sparse export never holds it for long.
  *
  * @example
  * const head = await store.events.head('acme');
@@ -62,18 +60,13 @@ export async function* exportChunks(
 ): AsyncGenerator<string> {
   let page = options.first ?? (await events.exportPage(accountId, query));
   for (;;) {
-    const next =
-      page.next === null ? undefined : events.exportPage(accountId, { ...query, afterSeq: page.next });
-    // Awaited below, after this page is sent; until then (or if the consumer stops first) its
-    // failure must not count as an unhandled rejection.
-    next?.catch(() => {});
     let empty = true;
     for (const chunk of ndjson(page, options.readable)) {
       empty = false;
       yield chunk;
     }
     if (empty) await nextTurn();
-    if (next === undefined) return;
-    page = await next;
+    if (page.next === null) return;
+    page = await events.exportPage(accountId, { ...query, afterSeq: page.next });
   }
 }

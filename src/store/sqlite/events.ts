@@ -23,7 +23,6 @@ import { createStatementCache, type SqliteDatabase } from './database.ts';
 import { createDetailReader } from './detail-blocks.ts';
 import { createDetailDictionaries } from './dictionary.ts';
 import { createExporter } from './export.ts';
-import { createExportThread } from './export-thread.ts';
 import { createLister } from './list.ts';
 import { createPurger } from './purge.ts';
 import { createVocabulary, type Stored } from './vocabulary.ts';
@@ -61,9 +60,6 @@ export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): E
   const purge = createPurger(db, dictionaries);
   const details = createDetailReader(statements, dictionaries.byId);
   const exportPage = createExporter(statements, keyOf, dictionaries.byId, vocabulary);
-  // A file's export pages are built on a thread of their own; an in-memory database exists only
-  // on this connection.
-  const exportThread = db.memory ? undefined : createExportThread(db.name);
   // prevHash is the hash of the previous row (row_key - 1) or, when retention removed it, the link
   // purge left behind. Never select row_key itself: it exceeds 2^53.
   const byId = db.prepare(
@@ -98,7 +94,7 @@ export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): E
       return rowToEvent(row as EventRow, accountId, details.read(accountKey, row.seq, row.detail));
     },
     async exportPage(accountId, query) {
-      return exportThread?.exportPage(accountId, query) ?? exportPage(accountId, query);
+      return exportPage(accountId, query);
     },
     async actors(accountId: string, stream: Stream): Promise<Actor[]> {
       const accountKey = keyOf(accountId);
