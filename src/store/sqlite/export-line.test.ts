@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeId, encodeId } from './codec.ts';
 import { decodeBlockRef, encodeBlockRef } from './detail-blocks.ts';
-import { blockRefOfHex, ulidOfHex } from './export-line.ts';
+import { blockRefOfHex, createIsoTime, ulidOfHex } from './export-line.ts';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const ulidArbitrary = fc
@@ -32,6 +32,27 @@ describe('ulidOfHex', () => {
     );
     expect(ulidOfHex('0'.repeat(32))).toBe('0'.repeat(26));
     expect(ulidOfHex('F'.repeat(32))).toBe(`7${'Z'.repeat(25)}`);
+  });
+});
+
+describe('createIsoTime', () => {
+  it('writes every time as toISOString does, times of one day after another included', () => {
+    const anyTime = fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 });
+    const steps = fc.array(fc.integer({ min: -90_000_000, max: 90_000_000 }), { maxLength: 40 });
+    fc.assert(
+      fc.property(anyTime, steps, (start, deltas) => {
+        const iso = createIsoTime();
+        let ms = start;
+        for (const delta of [0, ...deltas]) {
+          ms = Math.min(Math.max(ms + delta, -62_167_219_200_000), 253_402_300_799_999);
+          expect(iso(ms)).toBe(new Date(ms).toISOString());
+        }
+      }),
+    );
+    const iso = createIsoTime();
+    for (const ms of [0, 86_399_999, 86_400_000, -1, 253_402_300_800_000, 86_399_999]) {
+      expect(iso(ms)).toBe(new Date(ms).toISOString());
+    }
   });
 });
 

@@ -87,6 +87,39 @@ export function blockRefOfHex(hex: string): BlockRef {
   return { distance: values[0]!, offset: values[1]!, length: values[2]! };
 }
 
+const DAY_MS = 86_400_000;
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/**
+ * msToIso, reusing the date while consecutive times fall on one UTC day (an export's times come in
+ * order, hundreds to a day): only the time of day is written, without a Date.
+ */
+export function createIsoTime(): (ms: number) => string {
+  let dayStart = 0;
+  let dayEnd = -1;
+  let date = '';
+  return (ms) => {
+    if (ms >= dayStart && ms < dayEnd) {
+      let rest = ms - dayStart;
+      const milli = rest % 1000;
+      rest = (rest - milli) / 1000;
+      const second = rest % 60;
+      rest = (rest - second) / 60;
+      const minute = rest % 60;
+      return `${date}${PAD2[(rest - minute) / 60]}:${PAD2[minute]}:${PAD2[second]}.${PAD3[milli]}Z`;
+    }
+    const iso = msToIso(ms);
+    // Only a four-digit year has the short form; another (and a fraction of a ms) stays uncached.
+    if (iso.length === 24 && Number.isInteger(ms)) {
+      dayStart = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+      dayEnd = dayStart + DAY_MS;
+      date = iso.slice(0, 11);
+    }
+    return iso;
+  };
+}
+
 /** Memoizes code -> JSON text, forgetting everything once it holds MAX_CACHED entries. */
 function memo(compute: (code: number) => string): (code: number) => string {
   const cache = new Map<number, string>();
@@ -160,6 +193,8 @@ export function createLineBuilder(
     return `{"method":${method},"route":${JSON.stringify(value.slice(space + 1))},"path":`;
   });
   const members = createMembersReader(statements, dictionaryOf);
+  const occurredIso = createIsoTime();
+  const receivedIso = createIsoTime();
   return {
     line(accountKey, accountJson, row, prevHash) {
       const [id, seq, stream, actorRef, category, operation, targetType, targetRest, apiCode, apiPath] = row;
@@ -168,7 +203,7 @@ export function createLineBuilder(
       // json_quote gives `null` only for NULL: a path "null" comes quoted.
       const api = apiCode === null || apiPath === 'null' ? 'null' : `${apiHead(apiCode)}${apiPath}}`;
       const idJson = id.charCodeAt(0) === 0x22 ? id : `"${ulidOfHex(id)}"`;
-      return `{"id":${idJson},"seq":${seq},"accountId":${accountJson},"stream":${STREAM_JSON[stream] ?? JSON.stringify(streamName(stream))},"category":${term(category)},"operation":${term(operation)},"actor":${actor(actorRef)},"target":${target},"api":${api},${members(accountKey, seq, row[14], row[15])}${row[10]},"occurredAt":"${msToIso(row[11])}","receivedAt":"${msToIso(row[12])}","prevHash":"${prevHash}","hash":"${row[13]}"}`;
+      return `{"id":${idJson},"seq":${seq},"accountId":${accountJson},"stream":${STREAM_JSON[stream] ?? JSON.stringify(streamName(stream))},"category":${term(category)},"operation":${term(operation)},"actor":${actor(actorRef)},"target":${target},"api":${api},${members(accountKey, seq, row[14], row[15])}${row[10]},"occurredAt":"${occurredIso(row[11])}","receivedAt":"${receivedIso(row[12])}","prevHash":"${prevHash}","hash":"${row[13]}"}`;
     },
   };
 }
