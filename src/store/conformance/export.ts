@@ -161,6 +161,41 @@ export function describeExport(store: StoreRef): void {
       });
     });
 
+    it('exports unusual values exactly as get() does: odd ids, escapes, absent members', async () => {
+      const id = uniqueAccountId('export_odd');
+      const odd = 'quote " backslash \\ tab \t newline \n soh \u0001 bell \u0007 é 漢字 😀 \u2028';
+      const events = [
+        makePendingEvent({ id: 'evt-not-a-ulid', target: null, api: null, requestId: odd }),
+        makePendingEvent({
+          actor: { type: 'api_key', id: 'key_1' },
+          target: { type: 'asset', id: odd, path: '/a/ü/"b"' },
+          ip: null,
+          httpStatus: null,
+          idempotencyKey: 'idem-1',
+          status: 'failure',
+          userAgent: null,
+          request: { text: odd, list: [1, -2.5, true, null, { 'k"ey': 'ü' }] },
+          response: 'a string payload',
+        }),
+        ...Array.from({ length: 6 }, (_, i) =>
+          makePendingEvent({
+            api: { method: 'GET', route: '/v1/a b/:id', path: i === 0 ? 'null' : `/v1/${odd}` },
+            target: { type: 'asset', id: `a${i}`, name: i % 2 === 0 ? 'null' : odd },
+            request: { index: i, text: i % 2 === 0 ? 'ascii only' : odd, pad: 'x'.repeat(300 * i) },
+            before: i === 3 ? { nested: { deep: [odd] } } : null,
+          }),
+        ),
+      ];
+      // One event alone (its detail kept inline), then batches whose details share blocks.
+      const stored = [
+        ...(await appendAll(store(), id, events.slice(0, 1))),
+        ...(await appendAll(store(), id, events.slice(1))),
+      ];
+      for (const limit of [1, 3, 100]) {
+        expect(await exportAll(store(), id, { throughSeq: stored.length, limit })).toEqual(stored);
+      }
+    });
+
     it('links the first event left after retention to the hash of the purged one', async () => {
       const id = uniqueAccountId('export_ret');
       await store().accounts.create({

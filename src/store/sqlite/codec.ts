@@ -141,7 +141,7 @@ export interface DetailDictionary {
 
 /**
  * The detail document's JSON: all five members, null when absent, under the API's own names, so
- * an export splices the document into the event's line without parsing it (see exportLine). The
+ * an export splices the document into the event's line without parsing it (see export-line.ts). The
  * names cost almost nothing once deflated with the dictionary. Documents written before blocks
  * (005) use one-letter names and leave nulls out; {@link parseDetail} reads both.
  */
@@ -307,39 +307,6 @@ export function rowToSummary(row: SummaryRow): EventSummary {
     ip: decodeIp(row.ip),
     requestId: row.request_id,
   };
-}
-
-/**
- * A whole stored row as one line of JSON text (no newline) that parses to what rowToEvent returns:
- * the columns are serialized and the detail document's members spliced in as stored, which saves
- * an export a parse and a serialization of every payload. Members come in a different order than
- * in rowToEvent's object (userAgent follows after).
- */
-export function exportLine(row: EventRow, accountId: string, members: string): string {
-  const s = rowToSummary(row);
-  const head = JSON.stringify({
-    id: s.id,
-    seq: s.seq,
-    accountId,
-    stream: s.stream,
-    category: s.category,
-    operation: s.operation,
-    actor: s.actor,
-    target: s.target,
-    api: s.api,
-  });
-  const tail = JSON.stringify({
-    status: s.status,
-    httpStatus: s.httpStatus,
-    ip: s.ip,
-    requestId: s.requestId,
-    idempotencyKey: row.idempotency_key,
-    occurredAt: s.occurredAt,
-    receivedAt: msToIso(row.received_at),
-    prevHash: blobToHash(row.prev_hash),
-    hash: blobToHash(row.hash),
-  });
-  return `${head.slice(0, -1)},${members},${tail.slice(1)}`;
 }
 
 /** A whole stored row and its decoded detail (see detail-blocks.ts) as the API's AuditEvent. */

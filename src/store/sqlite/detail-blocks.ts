@@ -5,7 +5,6 @@
 import { AuditlogError } from '../../errors.ts';
 import {
   type DetailDictionary,
-  detailMembers,
   type EventDetail,
   encodeDetail,
   inflateDocument,
@@ -125,8 +124,6 @@ export const INSERT_BLOCK_SQL = 'INSERT INTO detail_blocks (block_key, body) VAL
 export interface DetailReader {
   /** The detail of the event at (accountKey, seq) whose events.detail is `detail`. */
   read(accountKey: number, seq: number, detail: Uint8Array): EventDetail;
-  /** The same, as JSON members to splice into the event's export line (see exportLine). */
-  members(accountKey: number, seq: number, detail: Uint8Array): string;
 }
 
 /**
@@ -155,6 +152,5 @@ export function createDetailReader(
   };
   return {
     read: (accountKey, seq, detail) => parseDetail(documentOf(accountKey, seq, detail)),
-    members: (accountKey, seq, detail) => detailMembers(documentOf(accountKey, seq, detail)),
   };
 }

@@ -59,7 +59,7 @@ export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): E
   const list = createLister(statements, keyOf, vocabulary);
   const purge = createPurger(db, dictionaries);
   const details = createDetailReader(statements, dictionaries.byId);
-  const exportPage = createExporter(statements, keyOf, details, vocabulary);
+  const exportPage = createExporter(statements, keyOf, dictionaries.byId, vocabulary);
   // prevHash is the hash of the previous row (row_key - 1) or, when retention removed it, the link
   // purge left behind. Never select row_key itself: it exceeds 2^53.
   const byId = db.prepare(

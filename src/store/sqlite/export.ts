@@ -6,12 +6,13 @@
  * rows after a gap (another stream filtered out, an event purged) look it up.
  */
 import { AuditlogError } from '../../errors.ts';
+import { GENESIS_HASH } from '../../events/chain.ts';
 import { EXPORT_MAX_LIMIT, type ExportPage, type ExportQuery } from '../types.ts';
-import { type EventRow, exportLine, SUMMARY_COLUMNS, streamCode, streamName } from './codec.ts';
+import { streamCode, streamName } from './codec.ts';
 import type { StatementCache } from './database.ts';
-import type { DetailReader } from './detail-blocks.ts';
+import { createLineBuilder, LINE_COLUMNS, type LineRow } from './export-line.ts';
 import { timeRangeConditions } from './list-sql.ts';
-import type { Stored, Vocabulary } from './vocabulary.ts';
+import type { Vocabulary } from './vocabulary.ts';
 
 /**
  * Seqs one call examines, in pages: enough that a page is almost always full, few enough that a
@@ -20,16 +21,13 @@ import type { Stored, Vocabulary } from './vocabulary.ts';
 const SCAN_PAGES = 16;
 const MAX_SEQ = 2 ** 40 - 1;
 
-/** The row as read: every stored column; prev_hash is filled in from the previous row. */
-type StoredRow = Stored<Omit<EventRow, 'prev_hash'>> & { prev_hash?: Uint8Array | null };
-
 /**
  * The hash of the event before seq (the row at row_key - 1), or the link retention left behind when
  * it deleted that event. NULL when neither exists: the chain is broken.
  */
-const PREVIOUS_HASH_SQL = `SELECT coalesce(
+const PREVIOUS_HASH_SQL = `SELECT lower(hex(coalesce(
     (SELECT hash FROM events WHERE row_key = ((? << 40) | ?)),
-    (SELECT prev_hash FROM chain_links WHERE row_key = ((? << 40) | ?)))`;
+    (SELECT prev_hash FROM chain_links WHERE row_key = ((? << 40) | ?)))))`;
 
 /** The page's SELECT: a rowid range, checked again on account_key, then the optional filters. */
 function pageSql(query: ExportQuery): { sql: string; filterParams: unknown[] } {
@@ -42,30 +40,53 @@ function pageSql(query: ExportQuery): { sql: string; filterParams: unknown[] } {
   where.push(...timeRangeConditions(query, filterParams));
   // NOT INDEXED: the filter indexes all start with account_key, and the planner must never trade
   // the ordered rowid range for one of them (it would then sort the whole account).
-  const sql = `SELECT ${SUMMARY_COLUMNS}, received_at, idempotency_key, hash, detail
+  const sql = `SELECT ${LINE_COLUMNS}
     FROM events NOT INDEXED WHERE ${where.join(' AND ')} ORDER BY row_key LIMIT ?`;
   return { sql, filterParams };
 }
 
 /**
  * Builds exportPage(). `accountKeyOf` maps an account id to its internal key (undefined before its
- * first event); `details` decodes the payloads (a block is inflated once for all its events);
+ * first event); `dictionaryOf` supplies the preset dictionaries payloads were deflated with;
  * `vocabulary` turns the stored codes back into text.
  */
 export function createExporter(
   statements: StatementCache,
   accountKeyOf: (accountId: string) => number | undefined,
-  details: DetailReader,
+  dictionaryOf: (id: number) => Buffer,
   vocabulary: Vocabulary,
 ): (accountId: string, query: ExportQuery) => ExportPage {
-  const previousHash = (accountKey: number, seq: number): Uint8Array | null => {
-    if (seq === 1) return null;
+  const builder = createLineBuilder(statements, dictionaryOf, vocabulary);
+  const previousHash = (accountKey: number, seq: number): string => {
+    if (seq === 1) return GENESIS_HASH;
     const hash = statements
       .get(PREVIOUS_HASH_SQL)
       .pluck()
-      .get(accountKey, seq - 1, accountKey, seq) as Uint8Array | null;
+      .get(accountKey, seq - 1, accountKey, seq) as string | null;
     if (hash === null) throw new AuditlogError('INTERNAL', `seq ${seq}: its previous event is missing`);
     return hash;
+  };
+
+  const readPage = (accountKey: number, accountId: string, query: ExportQuery, last: number): ExportPage => {
+    const scanThrough = Math.min(last, query.afterSeq + query.limit * SCAN_PAGES);
+    const { sql, filterParams } = pageSql(query);
+    const range = [accountKey, query.afterSeq + 1, accountKey, scanThrough, accountKey];
+    const statement = statements.get(sql).raw(true);
+    const rows = statement.all(...range, ...filterParams, query.limit) as LineRow[];
+
+    const accountJson = JSON.stringify(accountId);
+    let beforeSeq = -1;
+    let beforeHash = '';
+    const lines = rows.map((row) => {
+      const seq = row[1];
+      const prevHash = beforeSeq === seq - 1 ? beforeHash : previousHash(accountKey, seq);
+      beforeSeq = seq;
+      beforeHash = row[13];
+      return { stream: streamName(row[2]), json: builder.line(accountKey, accountJson, row, prevHash) };
+    });
+    const full = rows.length === query.limit;
+    const reached = full ? rows[rows.length - 1]![1] : scanThrough;
+    return { lines, next: reached >= last ? null : reached };
   };
 
   return (accountId, query) => {
@@ -76,21 +97,22 @@ export function createExporter(
     if (accountKey === undefined || query.afterSeq >= last || query.streams?.length === 0) {
       return { lines: [], next: null };
     }
-    const scanThrough = Math.min(last, query.afterSeq + query.limit * SCAN_PAGES);
-    const { sql, filterParams } = pageSql(query);
-    const range = [accountKey, query.afterSeq + 1, accountKey, scanThrough, accountKey];
-    const rows = statements.get(sql).all(...range, ...filterParams, query.limit) as StoredRow[];
-
-    let before: StoredRow | undefined;
-    const lines = rows.map((row) => {
-      row.prev_hash = before?.seq === row.seq - 1 ? before.hash : previousHash(accountKey, row.seq);
-      before = row;
-      const members = details.members(accountKey, row.seq, row.detail);
-      const expanded = vocabulary.expand(row) as EventRow;
-      return { stream: streamName(expanded.stream), json: exportLine(expanded, accountId, members) };
-    });
-    const full = rows.length === query.limit;
-    const reached = full ? rows[rows.length - 1]!.seq : scanThrough;
-    return { lines, next: reached >= last ? null : reached };
+    return inSnapshot(statements, () => readPage(accountKey, accountId, query, last));
   };
+}
+
+/**
+ * Runs `read` in one read transaction. In WAL mode a statement outside a transaction opens and
+ * closes its own, and that locking costs ~5 µs: more than a detail block's lookup itself, which a
+ * page does once per ~8 events. One snapshot also has the page and its blocks agree.
+ */
+function inSnapshot<T>(statements: StatementCache, read: () => T): T {
+  const begin = statements.get('BEGIN');
+  if (begin.database.inTransaction) return read();
+  begin.run();
+  try {
+    return read();
+  } finally {
+    statements.get('COMMIT').run();
+  }
 }

@@ -59,6 +59,10 @@ function actorRefsSql(count: number): string {
 export interface Vocabulary {
   /** The row with the text of its codes added (in place: the row object is returned). */
   expand<R extends CodedColumns>(row: R): Expanded<R>;
+  /** The text of a term code. */
+  term(code: number): string;
+  /** The actor columns an actor reference stands for. */
+  actor(ref: number): ActorColumns;
   /** The codes of the values that have one; a value no event ever carried has none. */
   codesOf(kind: TermKind, values: readonly string[]): number[];
   /**
@@ -106,6 +110,8 @@ export function createVocabulary(statements: StatementCache): Vocabulary {
   };
 
   return {
+    term,
+    actor,
     expand(row) {
       // In place: the row is the caller's own, fresh from SQLite, and copying it into a new object
       // with more members costs V8 far more (a slow path for wide spreads) than adding them.
