@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeId, encodeId } from './codec.ts';
+import { decodeId, decodeIp, encodeId, encodeIp } from './codec.ts';
 import { decodeBlockRef, encodeBlockRef } from './detail-blocks.ts';
-import { blockRefOfHex, createIsoTime, ulidOfHex } from './export-line.ts';
+import { blockRefOfHex, createIsoTime, ipJsonOf, ulidOfHex } from './export-line.ts';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const ulidArbitrary = fc
@@ -20,6 +20,21 @@ const ulidArbitrary = fc
 
 /** SQLite's hex(): upper case. */
 const hexOf = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').toUpperCase();
+
+describe('ipJsonOf', () => {
+  it('gives the quoted address of an IPv4 address stored as bytes, as decodeIp does', () => {
+    fc.assert(
+      fc.property(fc.ipV4(), (ip) => {
+        const bytes = encodeIp(ip) as Buffer;
+        expect(ipJsonOf(hexOf(bytes))).toBe(JSON.stringify(decodeIp(bytes)));
+      }),
+    );
+  });
+
+  it('passes json_quote output through: text addresses, eight-character ones included, and null', () => {
+    for (const ip of ['"2001:db8::7"', '"1.2.3.45"', '"::1"', 'null']) expect(ipJsonOf(ip)).toBe(ip);
+  });
+});
 
 describe('ulidOfHex', () => {
   it('gives the ULID whose bytes the hex spells, as decodeId does from the bytes', () => {

@@ -13,7 +13,8 @@ import type { Vocabulary } from './vocabulary.ts';
 
 /**
  * The columns of an export row, in {@link LineRow}'s order. Strings are quoted by json_quote (NULL
- * gives `null`); a text id comes quoted, a ULID as the hex of its 16 bytes; the detail comes as
+ * gives `null`); a text id comes quoted, a ULID as the hex of its 16 bytes, an IPv4 address stored
+ * as its 4 bytes (codec.ts encodeIp) as their hex; the detail comes as
  * hex when it is a block reference (first byte 3, a few bytes) and as its blob otherwise.
  */
 export const LINE_COLUMNS = `iif(typeof(id) = 'blob', hex(id), json_quote(id)), seq, stream,
@@ -23,8 +24,9 @@ export const LINE_COLUMNS = `iif(typeof(id) = 'blob', hex(id), json_quote(id)), 
     || iif(target_path IS NULL, '', ',"path":' || json_quote(target_path)) END,
   api_code, json_quote(api_path),
   ',"status":' || iif(status = 1, '"success"', '"failure"')
-    || ',"httpStatus":' || ifnull(http_status, 'null') || ',"ip":' || json_quote(ip)
-    || ',"requestId":' || json_quote(request_id) || ',"idempotencyKey":' || json_quote(idempotency_key),
+    || ',"httpStatus":' || ifnull(http_status, 'null') || ',"ip":',
+  iif(typeof(ip) = 'blob', hex(ip), json_quote(ip)),
+  ',"requestId":' || json_quote(request_id) || ',"idempotencyKey":' || json_quote(idempotency_key),
   occurred_at, received_at, lower(hex(hash)),
   iif(substr(detail, 1, 1) = x'03', hex(detail), NULL), iif(substr(detail, 1, 1) = x'03', NULL, detail)`;
 
@@ -41,6 +43,8 @@ export type LineRow = [
   apiCode: number | null,
   apiPath: string,
   status: string,
+  ip: string,
+  requestRest: string,
   occurredAt: number,
   receivedAt: number,
   hash: string,
@@ -67,6 +71,13 @@ export function ulidOfHex(hex: string): string {
       CROCKFORD[v & 31]!;
   }
   return text;
+}
+
+/** The JSON of a stored IP address: its quoted text, or the hex of an IPv4 address's 4 bytes. */
+export function ipJsonOf(column: string): string {
+  if (column.length !== 8 || column.charCodeAt(0) === 0x22) return column;
+  const byte = (i: number) => Number.parseInt(column.slice(i * 2, i * 2 + 2), 16);
+  return `"${byte(0)}.${byte(1)}.${byte(2)}.${byte(3)}"`;
 }
 
 /** A block reference from the hex of events.detail (see detail-blocks.ts decodeBlockRef). */
@@ -203,7 +214,7 @@ export function createLineBuilder(
       // json_quote gives `null` only for NULL: a path "null" comes quoted.
       const api = apiCode === null || apiPath === 'null' ? 'null' : `${apiHead(apiCode)}${apiPath}}`;
       const idJson = id.charCodeAt(0) === 0x22 ? id : `"${ulidOfHex(id)}"`;
-      return `{"id":${idJson},"seq":${seq},"accountId":${accountJson},"stream":${STREAM_JSON[stream] ?? JSON.stringify(streamName(stream))},"category":${term(category)},"operation":${term(operation)},"actor":${actor(actorRef)},"target":${target},"api":${api},${members(accountKey, seq, row[14], row[15])}${row[10]},"occurredAt":"${occurredIso(row[11])}","receivedAt":"${receivedIso(row[12])}","prevHash":"${prevHash}","hash":"${row[13]}"}`;
+      return `{"id":${idJson},"seq":${seq},"accountId":${accountJson},"stream":${STREAM_JSON[stream] ?? JSON.stringify(streamName(stream))},"category":${term(category)},"operation":${term(operation)},"actor":${actor(actorRef)},"target":${target},"api":${api},${members(accountKey, seq, row[16], row[17])}${row[10]}${ipJsonOf(row[11])}${row[12]},"occurredAt":"${occurredIso(row[13])}","receivedAt":"${receivedIso(row[14])}","prevHash":"${prevHash}","hash":"${row[15]}"}`;
     },
   };
 }

@@ -81,7 +81,7 @@ export function createExporter(
       const seq = row[1];
       const prevHash = beforeSeq === seq - 1 ? beforeHash : previousHash(accountKey, seq);
       beforeSeq = seq;
-      beforeHash = row[13];
+      beforeHash = row[15];
       return { stream: streamName(row[2]), json: builder.line(accountKey, accountJson, row, prevHash) };
     });
     const full = rows.length === query.limit;
