@@ -89,8 +89,9 @@ function scheduleDrain(): void {
   idle = setTimeout(drainQuietly, IDLE_DRAIN_MS);
 }
 
-// What a crash (of this process or another) left journaled is indexed before anything else.
-drain();
+// What a crash (of this process or another) left journaled is indexed before anything else. A
+// drain that fails here must not stop appends: readers ask again and receive the failure.
+drainQuietly();
 
 port.on('message', (request: AppendRequest | DrainRequest | 'close') => {
   if (request === 'close') {
