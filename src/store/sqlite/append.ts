@@ -268,9 +268,13 @@ function appendBatch(
     if (key != null) keysInBatch.set(key, result);
     return result;
   });
-  const journaled = journal?.accepts(batch) ?? false;
-  if (journaled) journal!.write(head.account_key, sealed);
-  else insertSealed(statements, dictionaries, vocabulary, head.account_key, sealed);
+  let journaled = false;
+  if (journal?.accepts(batch)) {
+    journal.write(head.account_key, sealed);
+    journaled = true;
+  } else {
+    insertSealed(statements, dictionaries, vocabulary, head.account_key, sealed);
+  }
   if (seq !== head.head_seq) statements.get(SQL.advanceHead).run(seq, hashToBlob(hash), head.account_key);
   if (!journaled)
     recordActors(
