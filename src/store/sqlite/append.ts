@@ -3,6 +3,11 @@
  * group commit), a SAVEPOINT per batch so a failing batch rolls back alone, and per account the
  * chain head read and advanced inside that transaction, so seq stays gap-free even when several
  * processes write to the same file.
+ *
+ * Given an ingest journal (journal.ts, on the writer thread), batches of a few events are sealed
+ * exactly as here but stored as one journal row each, to be indexed later in per-account runs
+ * (journal-drain.ts): single events from many accounts would otherwise dirty ~11 scattered index
+ * pages each, and their group commit is bound by the bytes it writes to the WAL.
  */
 
 import { AuditlogError, isAuditlogError } from '../../errors.ts';
@@ -25,6 +30,7 @@ import {
 import type { SqliteDatabase, StatementCache } from './database.ts';
 import { INSERT_BLOCK_SQL, planDetails } from './detail-blocks.ts';
 import type { DetailDictionaries } from './dictionary.ts';
+import type { IngestJournal } from './journal.ts';
 import { apiTerm, TERM_KIND } from './vocabulary.ts';
 import { type BatchVocabulary, createVocabularyWriter } from './vocabulary-writer.ts';
 import { createWalSync } from './wal-sync.ts';
@@ -75,7 +81,8 @@ interface HeadRow {
   head_hash: Uint8Array | null;
 }
 
-function invalidEvent(index: number, field: string, rule: string): AuditlogError {
+/** The EVENT_INVALID error of the event at `index` of its batch. */
+export function invalidEvent(index: number, field: string, rule: string): AuditlogError {
   const path = field ? `/events/${index}/${field}` : `/events/${index}`;
   return new AuditlogError('EVENT_INVALID', `${path}: ${rule}`, {
     violations: [{ field: path, rule, index }],
@@ -147,7 +154,8 @@ export function insertParams(
   ];
 }
 
-function isConstraintError(error: unknown): error is Error & { code: string } {
+/** Whether `error` is SQLite refusing a row (UNIQUE, CHECK, NOT NULL). */
+export function isConstraintError(error: unknown): error is Error & { code: string } {
   const code = (error as { code?: unknown } | null)?.code;
   return error instanceof Error && typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
 }
@@ -156,10 +164,12 @@ function isConstraintError(error: unknown): error is Error & { code: string } {
 interface AppendedBatch {
   accountKey: number;
   events: AppendedEvent[];
+  /** Stored in the journal: its rows, and so its free text, are indexed by the drain. */
+  journaled: boolean;
 }
 
 /** An event sealed for the chain, and its position in the batch (for error paths). */
-interface SealedEvent {
+export interface SealedEvent {
   event: AuditEvent;
   index: number;
 }
@@ -168,7 +178,7 @@ interface SealedEvent {
  * Inserts a batch's sealed events (consecutive seqs of one account): their detail documents go
  * into blocks (detail-blocks.ts), then each row.
  */
-function insertSealed(
+export function insertSealed(
   statements: StatementCache,
   dictionaries: DetailDictionaries,
   vocabulary: BatchVocabulary,
@@ -195,19 +205,46 @@ function insertSealed(
   });
 }
 
+const sameForm = (a: AuditEvent['actor'], b: AuditEvent['actor']): boolean =>
+  a.type === b.type && (a.email ?? null) === (b.email ?? null) && (a.name ?? null) === (b.name ?? null);
+
+/**
+ * Records the newest form of each actor of `events` (one account's, in seq order) with the seq
+ * that set it: only a changed form is written, and never one older than the form recorded.
+ */
+export function recordActors(
+  statements: StatementCache,
+  accountKey: number,
+  events: Iterable<AuditEvent>,
+): void {
+  const newest = new Map<string, { event: AuditEvent; since: number }>();
+  for (const event of events) {
+    const key = `${event.stream}\n${event.actor.id}`;
+    const known = newest.get(key);
+    const since = known && sameForm(known.event.actor, event.actor) ? known.since : event.seq;
+    newest.set(key, { event, since });
+  }
+  for (const { event: e, since } of newest.values()) {
+    const a = e.actor;
+    statements
+      .get(SQL.actor)
+      .run(accountKey, streamCode(e.stream), a.id, a.type, a.email ?? null, a.name ?? null, since);
+  }
+}
+
 /** Appends one batch inside the caller's transaction; throws to roll its savepoint back. */
 function appendBatch(
   statements: StatementCache,
   dictionaries: DetailDictionaries,
   vocabulary: BatchVocabulary,
   batch: AppendBatch,
+  journal: IngestJournal | undefined,
 ): AppendedBatch {
   const head =
     (statements.get(SQL.head).get(batch.accountId) as HeadRow | undefined) ??
     (statements.get(SQL.newAccount).get(batch.accountId) as HeadRow);
   let seq = head.head_seq;
   let hash = blobToHash(head.head_hash);
-  const actors = new Map<string, AuditEvent>();
   // Rows are inserted after the whole batch is sealed (its documents are deflated together), so a
   // key repeated within the batch is found here rather than in the table.
   const keysInBatch = new Map<string, AppendedEvent>();
@@ -217,9 +254,10 @@ function appendBatch(
     if (key != null) {
       const earlier = keysInBatch.get(key);
       if (earlier) return { id: earlier.id, seq: earlier.seq, duplicate: true };
-      const prior = statements.get(SQL.byKey).get(head.account_key, key) as
-        | { id: Uint8Array | string; seq: number }
-        | undefined;
+      const prior =
+        (statements.get(SQL.byKey).get(head.account_key, key) as
+          | { id: Uint8Array | string; seq: number }
+          | undefined) ?? journal?.byKey(head.account_key, key);
       if (prior) return { id: decodeId(prior.id), seq: prior.seq, duplicate: true };
     }
     if (seq >= MAX_SEQ) throw new AuditlogError('INTERNAL', `account ${batch.accountId} has exhausted seq`);
@@ -227,20 +265,25 @@ function appendBatch(
     sealed.push({ event, index });
     seq = event.seq;
     hash = event.hash;
-    actors.set(`${event.stream}\n${event.actor.id}`, event);
     const result: AppendedEvent = { id: event.id, seq, duplicate: false };
     if (key != null) keysInBatch.set(key, result);
     return result;
   });
-  insertSealed(statements, dictionaries, vocabulary, head.account_key, sealed);
-  if (seq !== head.head_seq) statements.get(SQL.advanceHead).run(seq, hashToBlob(hash), head.account_key);
-  for (const e of actors.values()) {
-    const a = e.actor;
-    statements
-      .get(SQL.actor)
-      .run(head.account_key, streamCode(e.stream), a.id, a.type, a.email ?? null, a.name ?? null, e.seq);
+  let journaled = false;
+  if (journal?.accepts(batch)) {
+    journal.write(head.account_key, sealed);
+    journaled = true;
+  } else {
+    insertSealed(statements, dictionaries, vocabulary, head.account_key, sealed);
   }
-  return { accountKey: head.account_key, events: appended };
+  if (seq !== head.head_seq) statements.get(SQL.advanceHead).run(seq, hashToBlob(hash), head.account_key);
+  if (!journaled)
+    recordActors(
+      statements,
+      head.account_key,
+      sealed.map((s) => s.event),
+    );
+  return { accountKey: head.account_key, events: appended, journaled };
 }
 
 /**
@@ -249,7 +292,7 @@ function appendBatch(
  * would cost one segment per switch instead of one per transaction.
  */
 function indexSearchText(statements: StatementCache, batches: AppendedBatch[]): void {
-  const ordered = batches.filter((b) => b.events.some((e) => !e.duplicate));
+  const ordered = batches.filter((b) => !b.journaled && b.events.some((e) => !e.duplicate));
   ordered.sort((a, b) => a.accountKey - b.accountKey);
   const index = statements.get(SQL.indexSearchText);
   for (const batch of ordered) {
@@ -260,16 +303,18 @@ function indexSearchText(statements: StatementCache, batches: AppendedBatch[]): 
 /**
  * Builds the appendBatches of the SQLite engine. The transaction runs synchronously (better-sqlite3)
  * when called, so calls are sequenced in call order; the returned promise resolves once the WAL
- * holding the commit has been synced to disk (wal-sync.ts), which other calls may share.
+ * holding the commit has been synced to disk (wal-sync.ts), which other calls may share. With a
+ * `journal`, the batches it accepts are sealed into it instead of the events table.
  */
 export function createAppender(
   db: SqliteDatabase,
   statements: StatementCache,
   dictionaries: DetailDictionaries,
+  journal?: IngestJournal,
 ): (batches: AppendBatch[]) => Promise<AppendOutcome[]> {
   // A transaction function called inside another one runs as a SAVEPOINT (better-sqlite3).
   const inBatchSavepoint = db.transaction((batch: AppendBatch, vocabulary: BatchVocabulary) =>
-    appendBatch(statements, dictionaries, vocabulary, batch),
+    appendBatch(statements, dictionaries, vocabulary, batch, journal),
   );
   const vocabulary = createVocabularyWriter(statements);
   const all = db.transaction((batches: AppendBatch[]) => {

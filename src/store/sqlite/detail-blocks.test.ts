@@ -163,7 +163,9 @@ describe('SQLite store with detail blocks', () => {
 
   it('keeps a single-event batch inline, readable next to blocks', async () => {
     const path = freshPath();
-    const store = createSqliteStore({ path });
+    // The direct path: on the writer thread, a lone event is journaled and drained together with
+    // its neighbours into one block (journal.test.ts).
+    const store = createSqliteStore({ path, writerThread: false });
     await store.migrate();
     const account = uniqueAccountId('single');
     const lone = payloadEvent('alone');

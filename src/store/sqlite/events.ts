@@ -23,6 +23,8 @@ import { createStatementCache, type SqliteDatabase } from './database.ts';
 import { createDetailReader } from './detail-blocks.ts';
 import { createDetailDictionaries } from './dictionary.ts';
 import { createExporter } from './export.ts';
+import { journalIsEmpty } from './journal.ts';
+import { createJournalDrain } from './journal-drain.ts';
 import { createLister } from './list.ts';
 import { createPurger } from './purge.ts';
 import { createVocabulary, type Stored } from './vocabulary.ts';
@@ -34,8 +36,16 @@ interface ActorRow {
   actor_name: string | null;
 }
 
+/** The SQLite EventStore, and its connection's view of the ingest journal (journal.ts). */
+export interface SqliteEventStore extends EventStore {
+  /** Whether no event waits in the journal (of any process using the file). */
+  journalIsEmpty(): boolean;
+  /** Moves every journaled event into the events table, on this connection. */
+  drainJournal(): void;
+}
+
 /** Builds the EventStore over an open, migrated database; `clock` dates learned dictionaries. */
-export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): EventStore {
+export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): SqliteEventStore {
   const statements = createStatementCache(db);
   // Account keys never change once assigned, so a committed key can be cached for good. Only
   // reads fill the cache: a key created by an append that later rolls back is never cached.
@@ -60,6 +70,7 @@ export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): E
   const purge = createPurger(db, dictionaries);
   const details = createDetailReader(statements, dictionaries.byId);
   const exportPage = createExporter(statements, keyOf, dictionaries.byId, vocabulary);
+  const journal = createJournalDrain(db, statements, dictionaries);
   // prevHash is the hash of the previous row (row_key - 1) or, when retention removed it, the link
   // purge left behind. Never select row_key itself: it exceeds 2^53.
   const byId = db.prepare(
@@ -76,6 +87,10 @@ export function createSqliteEventStore(db: SqliteDatabase, clock: () => Date): E
   );
 
   return {
+    journalIsEmpty: () => journalIsEmpty(statements),
+    drainJournal() {
+      journal.drain();
+    },
     async appendBatches(batches) {
       return append(batches);
     },

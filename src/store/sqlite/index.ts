@@ -3,10 +3,10 @@
  * machine. See migrations/001_init.sql for the schema and why it looks the way it does.
  */
 import { AuditlogError } from '../../errors.ts';
-import type { AccountStore, EventStore, MemberStore, SecretStore, Store } from '../types.ts';
+import type { AccountStore, MemberStore, SecretStore, Store } from '../types.ts';
 import { createSqliteAccountStore } from './accounts.ts';
 import { openDatabase } from './database.ts';
-import { createSqliteEventStore } from './events.ts';
+import { createSqliteEventStore, type SqliteEventStore } from './events.ts';
 import { createSqliteMemberStore, createSqliteSecretStore } from './members.ts';
 import { migrate } from './migrate.ts';
 import { createWriterThread } from './writer-thread.ts';
@@ -33,7 +33,7 @@ export interface SqliteStoreOptions {
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const db = openDatabase(options.path);
   const clock = options.clock ?? (() => new Date());
-  let events: EventStore | undefined;
+  let events: SqliteEventStore | undefined;
   let accounts: AccountStore | undefined;
   let members: MemberStore | undefined;
   let secrets: SecretStore | undefined;
@@ -47,6 +47,20 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const eventStore = () => {
     events ??= createSqliteEventStore(ready(), clock);
     return events;
+  };
+  // Reads never miss an acknowledged event: the writer thread acknowledges small batches once they
+  // are in the ingest journal (journal.ts), before their rows exist, so a read first has every
+  // journaled event drained into the events table when the journal is not empty. Asking the
+  // database (not a counter shared with this process's writer) also covers events another process
+  // journaled; the question costs one read of the journal's root page. Without a writer thread
+  // (':memory:', writerThread: false) appends never journal, and this connection drains what
+  // another process may have left.
+  const drained = async (): Promise<SqliteEventStore> => {
+    const store = eventStore();
+    if (store.journalIsEmpty()) return store;
+    if (writer) await writer.drain();
+    else store.drainJournal();
+    return store;
   };
   const accountStore = () => {
     accounts ??= createSqliteAccountStore(ready(), clock);
@@ -71,12 +85,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       },
       // Calls are written in call order, one at a time; only their fsyncs overlap (append.ts).
       appendConcurrency: 4,
-      list: async (accountId, query) => eventStore().list(accountId, query),
-      get: async (accountId, id) => eventStore().get(accountId, id),
-      exportPage: async (accountId, query) => eventStore().exportPage(accountId, query),
-      actors: async (accountId, stream) => eventStore().actors(accountId, stream),
-      head: async (accountId) => eventStore().head(accountId),
-      purgeExpired: async (now, purgeOptions) => eventStore().purgeExpired(now, purgeOptions),
+      list: async (accountId, query) => (await drained()).list(accountId, query),
+      get: async (accountId, id) => (await drained()).get(accountId, id),
+      exportPage: async (accountId, query) => (await drained()).exportPage(accountId, query),
+      actors: async (accountId, stream) => (await drained()).actors(accountId, stream),
+      head: async (accountId) => (await drained()).head(accountId),
+      purgeExpired: async (now, purgeOptions) => (await drained()).purgeExpired(now, purgeOptions),
     },
     accounts: {
       create: async (account) => accountStore().create(account),
@@ -102,7 +116,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     async close() {
       if (!db.open) return;
+      // The writer drains its journal before it ends; without one, this connection drains.
       await writer?.close();
+      if (events && !events.journalIsEmpty()) events.drainJournal();
       // Fold the WAL back into the main file so a closed store is one self-contained file.
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();

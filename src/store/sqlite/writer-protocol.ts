@@ -12,6 +12,12 @@ export interface AppendRequest {
   batches: AppendBatch[];
 }
 
+/** Drain the ingest journal (journal-drain.ts), then answer with no outcomes. */
+export interface DrainRequest {
+  id: number;
+  drain: true;
+}
+
 /** An AuditlogError as plain data. */
 export interface ErrorData {
   code: ErrorCode;

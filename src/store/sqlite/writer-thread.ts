@@ -10,13 +10,21 @@
 import { Worker } from 'node:worker_threads';
 import { AuditlogError } from '../../errors.ts';
 import type { AppendBatch, AppendOutcome } from '../types.ts';
-import { type AppendReply, type AppendRequest, rebuildError, rebuildOutcomes } from './writer-protocol.ts';
+import {
+  type AppendReply,
+  type AppendRequest,
+  type DrainRequest,
+  rebuildError,
+  rebuildOutcomes,
+} from './writer-protocol.ts';
 
 const ENTRY = new URL('./writer-worker.mjs', import.meta.url);
 
 /** Appends through the writer thread. */
 export interface WriterThread {
   append(batches: AppendBatch[]): Promise<AppendOutcome[]>;
+  /** Resolves once every event journaled before this call is in the events table. */
+  drain(): Promise<void>;
   /** Waits for every append in flight, then closes the thread's connection and ends it. */
   close(): Promise<void>;
 }
@@ -60,33 +68,37 @@ export function createWriterThread(path: string): WriterThread {
       if (worker === w) worker = undefined;
       failAll(new AuditlogError('STORE_UNAVAILABLE', 'the writer thread exited'));
     });
-    // An idle writer must not keep the process alive; appends in flight do (see append()).
+    // An idle writer must not keep the process alive; requests in flight do (see request()).
     w.unref();
     return w;
   };
 
   const inFlight = new Set<Promise<unknown>>();
+  const request = (message: (id: number) => AppendRequest | DrainRequest): Promise<AppendOutcome[]> => {
+    worker ??= start();
+    const w = worker;
+    const id = nextId++;
+    // Requests in flight keep the process alive; an idle writer does not.
+    w.ref();
+    const reply = new Promise<AppendOutcome[]>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      w.postMessage(message(id));
+    });
+    const settled = reply.then(
+      () => {},
+      () => {},
+    );
+    inFlight.add(settled);
+    void settled.then(() => {
+      inFlight.delete(settled);
+      if (pending.size === 0) w.unref();
+    });
+    return reply;
+  };
   return {
-    append(batches) {
-      worker ??= start();
-      const w = worker;
-      const id = nextId++;
-      // Appends in flight keep the process alive; an idle writer does not.
-      w.ref();
-      const reply = new Promise<AppendOutcome[]>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        w.postMessage({ id, batches } satisfies AppendRequest);
-      });
-      const settled = reply.then(
-        () => {},
-        () => {},
-      );
-      inFlight.add(settled);
-      void settled.then(() => {
-        inFlight.delete(settled);
-        if (pending.size === 0) w.unref();
-      });
-      return reply;
+    append: (batches) => request((id) => ({ id, batches })),
+    async drain() {
+      await request((id) => ({ id, drain: true }));
     },
     async close() {
       const w = worker;
