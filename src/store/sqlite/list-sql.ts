@@ -57,10 +57,18 @@ export type ListPlan =
       windowSize: SqlQuery;
       search: SqlQuery;
       budget: number;
+      /** Whether any actor form of the stream contains the text (then `recent` does not apply). */
+      actorsMatch: SqlQuery;
+      /** The trigram candidates below a row key (all when null), newest first, {@link RECENT_CHUNK} at most. */
+      recent: (below: bigint | null) => SqlQuery;
+      /** Every row key of the stream below `below` that occurred at or after `occurredAt` (ms). */
+      newerBelow: (below: bigint, occurredAt: number) => SqlQuery;
     };
 
 /** Rows a free-text query may look up one by one before another strategy is cheaper. */
 export const SEARCH_BUDGET = 2000;
+/** Trigram candidates a free-text page examines at a time, newest first (see list.ts `recent`). */
+export const RECENT_CHUNK = 200;
 const MAX_SEQ_BITS = 2 ** 40 - 1;
 /** Multi-valued filters up to this many values are read as a merge of one ordered range each. */
 const MAX_FAN_OUT = 16;
@@ -245,7 +253,33 @@ export function planList(accountKey: number, q: CodedQuery): ListPlan {
   const search = searchQuery(accountKey, q, text, limit, candidateSource(accountKey, q, text));
   const searchAmong = (rowKeys: string) =>
     searchQuery(accountKey, q, text, limit, { sql: 'SELECT value FROM json_each(?)', params: [rowKeys] });
-  return { kind: 'search', candidates: candidateRows, searchAmong, window, windowSize, search, budget };
+  const actorsMatch = {
+    sql: `SELECT EXISTS (${MATCHING_ACTORS})`,
+    params: actorParams(accountKey, q, text),
+  };
+  const recent = (below: bigint | null) => ({
+    sql: `SELECT rowid FROM events_fts WHERE events_fts MATCH ? AND rowid >= (? << 40) AND rowid < ?
+      ORDER BY rowid DESC LIMIT ?`,
+    params: [trigramQuery(text), accountKey, below ?? BigInt(accountKey + 1) << 40n, RECENT_CHUNK],
+  });
+  // Covering: occurred_at and the row key are both in the time index, so no row is read.
+  const newerBelow = (below: bigint, occurredAt: number) => ({
+    sql: `SELECT row_key FROM events INDEXED BY events_by_time
+      WHERE account_key = ? AND stream = ? AND occurred_at >= ? AND row_key < ?`,
+    params: [accountKey, streamCode(q.stream), occurredAt, below],
+  });
+  return {
+    kind: 'search',
+    candidates: candidateRows,
+    searchAmong,
+    window,
+    windowSize,
+    search,
+    budget,
+    actorsMatch,
+    recent,
+    newerBelow,
+  };
 }
 
 /**

@@ -5,10 +5,14 @@
 import type { EventPage, EventQuery } from '../types.ts';
 import { rowToSummary, type SummaryRow } from './codec.ts';
 import type { StatementCache } from './database.ts';
-import { codeQuery, type ListPlan, planList, type SqlQuery } from './list-sql.ts';
+import { codeQuery, type ListPlan, planList, RECENT_CHUNK, type SqlQuery } from './list-sql.ts';
 import type { Stored, Vocabulary } from './vocabulary.ts';
 
 type Row = Stored<SummaryRow>;
+type SearchPlan = Extract<ListPlan, { kind: 'search' }>;
+
+/** Chunks of trigram candidates `recent` examines before it reads them all at once instead. */
+const MAX_RECENT_CHUNKS = 8;
 
 const EMPTY_PAGE: EventPage = { events: [], next: null };
 
@@ -25,16 +29,48 @@ export function createLister(
   const count = (q: SqlQuery) => statements.get(q.sql).pluck().get(q.params) as number;
   const rowKeys = (q: SqlQuery) => statements.get(q.sql).pluck().safeIntegers(true).all(q.params) as bigint[];
 
-  // Free text: the candidates when few, else the newest rows along the driving index.
-  const search = (plan: Extract<ListPlan, { kind: 'search' }>, limit: number): Row[] => {
-    const candidates = rowKeys(plan.candidates);
-    if (candidates.length < plan.budget) {
-      // Row keys exceed 2^53: they travel as BigInts, and into SQL as a JSON array.
-      return candidates.length === 0 ? [] : rows(plan.searchAmong(`[${candidates.join(',')}]`));
+  // Row keys exceed 2^53: they travel as BigInts, and into SQL as a JSON array.
+  const among = (plan: SearchPlan, keys: readonly bigint[]) => rows(plan.searchAmong(`[${keys.join(',')}]`));
+
+  /**
+   * A page of a term too common to look up every candidate and too rare for the window: the
+   * trigram candidates newest first (row keys grow with seq), a chunk at a time, until the matches
+   * fill a page. Exact although the page is ordered by occurredAt, not seq: a match not examined
+   * has a row key below the lowest examined; if it belongs on the page it occurred at or after
+   * the page's last row, and the time index lists all such row keys without reading a row (events
+   * that arrive out of order are few). Undefined when the term needs more chunks than allowed, or
+   * matches actors (their events are not trigram candidates).
+   */
+  const recent = (plan: SearchPlan, limit: number, accountKey: number): Row[] | undefined => {
+    if (count(plan.actorsMatch) === 1) return undefined;
+    let kept: bigint[] = [];
+    let below: bigint | null = null;
+    for (let chunk = 0; chunk < MAX_RECENT_CHUNKS; chunk++) {
+      const keys = rowKeys(plan.recent(below));
+      const examined = [...kept, ...keys];
+      const page = examined.length === 0 ? [] : among(plan, examined);
+      if (keys.length < RECENT_CHUNK) return page;
+      below = keys[keys.length - 1]!;
+      kept = page.map((row) => (BigInt(accountKey) << 40n) | BigInt(row.seq));
+      if (page.length > limit) {
+        const newer = rowKeys(plan.newerBelow(below, page[page.length - 1]!.occurred_at));
+        return newer.length === 0 ? page : among(plan, [...kept, ...newer]);
+      }
     }
+    return undefined;
+  };
+
+  // Free text: the candidates when few; else the newest candidates; else (a term of actors, or
+  // one that matches few of its candidates) the newest rows along the driving index, and only
+  // when those hold too few matches, every candidate.
+  const search = (plan: SearchPlan, limit: number, accountKey: number): Row[] => {
+    const candidates = rowKeys(plan.candidates);
+    if (candidates.length < plan.budget) return candidates.length === 0 ? [] : among(plan, candidates);
+    const newest = recent(plan, limit, accountKey);
+    if (newest) return newest;
     const found = rows(plan.window);
-    if (found.length <= limit && count(plan.windowSize) >= plan.budget) return rows(plan.search);
-    return found;
+    if (found.length > limit || count(plan.windowSize) < plan.budget) return found;
+    return rows(plan.search);
   };
 
   return (accountId, query) => {
@@ -45,7 +81,7 @@ export function createLister(
     const coded = codeQuery(vocabulary, accountKey, query);
     if (coded === null) return EMPTY_PAGE;
     const plan = planList(accountKey, coded);
-    const found = plan.kind === 'direct' ? rows(plan.direct) : search(plan, query.limit);
+    const found = plan.kind === 'direct' ? rows(plan.direct) : search(plan, query.limit, accountKey);
     const events = found.slice(0, query.limit).map((row) => rowToSummary(vocabulary.expand(row)));
     const last = events[events.length - 1];
     const next = found.length > query.limit && last ? { occurredAt: last.occurredAt, id: last.id } : null;

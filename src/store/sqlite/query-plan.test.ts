@@ -94,9 +94,18 @@ function coded(query: EventQuery) {
 
 function statements(query: EventQuery): SqlQuery[] {
   const plan = planList(accountKey, coded(query));
-  return plan.kind === 'direct'
-    ? [plan.direct]
-    : [plan.candidates, plan.window, plan.windowSize, plan.search];
+  if (plan.kind === 'direct') return [plan.direct];
+  const below = (BigInt(accountKey) << 40n) | 5n;
+  return [
+    plan.candidates,
+    plan.window,
+    plan.windowSize,
+    plan.search,
+    plan.actorsMatch,
+    plan.recent(null),
+    plan.recent(below),
+    plan.newerBelow(below, Date.parse(FIXTURE_TIME)),
+  ];
 }
 
 function explain(q: SqlQuery): string[] {
@@ -134,6 +143,19 @@ describe('list query plans', () => {
     const plan = explain(statements(query)[0]!).join('\n');
     expect(plan).toContain('MERGE (UNION ALL)');
     expect(plan).not.toContain('USE TEMP B-TREE FOR ORDER BY');
+  });
+
+  it('reads the newest trigram candidates backwards from the index, and later rows from the time index alone', () => {
+    const plan = planList(accountKey, coded({ stream: 'media', q: 'shoe', limit: 50 }));
+    if (plan.kind !== 'search') throw new Error('expected a search plan');
+    const recent = explain(plan.recent(null)).join('\n');
+    // FTS5's plan number: 0x40 (it delivers rowid order) | 0x80 (descending); then MATCH and both bounds.
+    expect(recent).toMatch(/SCAN events_fts VIRTUAL TABLE INDEX 192:M\d*></);
+    expect(recent).not.toContain('TEMP B-TREE');
+    const newer = explain(plan.newerBelow(1n << 40n, Date.parse(FIXTURE_TIME))).join('\n');
+    expect(newer).toMatch(
+      /USING COVERING INDEX events_by_time \(account_key=\? AND stream=\? AND occurred_at>\?\)/,
+    );
   });
 
   it('narrows the trigram search to the account’s rowid range', () => {

@@ -21,6 +21,31 @@ const dir = mkdtempSync(join(tmpdir(), 'auditlog-search-'));
 const path = join(dir, 'search.db');
 let store: Store;
 let model: AuditEvent[];
+let sparseModel: AuditEvent[];
+
+const SPARSE = 'search-sparse';
+
+/**
+ * Trigram false positives everywhere ("abc-def" holds both trigrams of "abcdef"), true matches
+ * every 12th row ("abcdef"), rarer ones every 80th ("ghijkl"); the first rows appended occurred
+ * last, so seq order and page order disagree; one actor's name holds "mnopqr", as do some paths.
+ */
+function sparseDataset(): PendingEvent[] {
+  return Array.from({ length: SEARCH_BUDGET + 600 }, (_, i) => {
+    const match = i % 12 === 5 ? 'abcdef' : 'abc-def';
+    const rare = i % 80 === 3 ? '-ghijkl' : '-ghi-jkl';
+    const late = i < 6;
+    return makePendingEvent({
+      target: { type: 'file', id: `s${i}`, name: `${match}${rare}${i % 50 === 0 ? '-mnopqr' : ''}-${i}.jpg` },
+      actor: {
+        type: 'user',
+        id: i % 400 === 7 ? 'u-late' : 'u1',
+        name: i % 400 === 7 ? 'Mnopqr Admin' : 'Ann',
+      },
+      occurredAt: isoPlus(FIXTURE_TIME, late ? 10_000_000 + i : i * 1000 - (i % 9) * 1000),
+    });
+  });
+}
 
 /** Older half: "needle-old"; newer half: "common-new", every 100th also "Rare-Term"; a few decoys. */
 function dataset(): PendingEvent[] {
@@ -40,6 +65,9 @@ beforeAll(async () => {
   const pending = dataset();
   await appendOk(store, ACCOUNT, pending);
   model = pending.map((p, i) => ({ ...p, accountId: ACCOUNT, seq: i + 1, prevHash: '', hash: '' }));
+  const sparse = sparseDataset();
+  await appendOk(store, SPARSE, sparse);
+  sparseModel = sparse.map((p, i) => ({ ...p, accountId: SPARSE, seq: i + 1, prevHash: '', hash: '' }));
 });
 
 afterAll(async () => {
@@ -60,15 +88,20 @@ function trigramCandidates(q: string): number {
 }
 
 /** Compares every page (or, for long results, the first two) with the reference model. */
-async function expectReference(query: Omit<EventQuery, 'limit'>, limit = 50, allPages = true): Promise<void> {
-  const expected = referenceList(model, { ...query, limit }).map((e) => e.id);
+async function expectReference(
+  query: Omit<EventQuery, 'limit'>,
+  limit = 50,
+  allPages = true,
+  [account, events] = [ACCOUNT, model] as [string, AuditEvent[]],
+): Promise<void> {
+  const expected = referenceList(events, { ...query, limit }).map((e) => e.id);
   if (allPages) {
-    const rows = await listAll(store, ACCOUNT, { ...query, limit });
+    const rows = await listAll(store, account, { ...query, limit });
     expect(rows.map((r) => r.id)).toEqual(expected);
     return;
   }
-  const first = await store.events.list(ACCOUNT, { ...query, limit });
-  const second = await store.events.list(ACCOUNT, { ...query, limit, after: first.next! });
+  const first = await store.events.list(account, { ...query, limit });
+  const second = await store.events.list(account, { ...query, limit, after: first.next! });
   expect([...first.events, ...second.events].map((r) => r.id)).toEqual(expected.slice(0, 2 * limit));
 }
 
@@ -95,5 +128,20 @@ describe('free-text search beyond the search budget', () => {
       [],
     );
     await expectReference({ stream: 'central', q: 'xbcd' });
+  });
+
+  it('pages the newest candidates of a term too common to read at once, exactly, in occurredAt order', async () => {
+    const sparse = [SPARSE, sparseModel] as [string, AuditEvent[]];
+    expect(trigramCandidates('abcdef')).toBeGreaterThanOrEqual(SEARCH_BUDGET);
+    // A match in 12 candidates: several chunks of candidates fill a page; the six rows appended
+    // first occurred last and must still lead it.
+    const first = await store.events.list(SPARSE, { stream: 'central', q: 'abcdef', limit: 50 });
+    expect(first.events.slice(0, 1).map((e) => e.seq)).toEqual([6]);
+    await expectReference({ stream: 'central', q: 'abcdef' }, 50, false, sparse);
+    await expectReference({ stream: 'central', q: 'ABCDEF', status: 'success' }, 20, false, sparse);
+    // A match in 80 candidates: more chunks than allowed, read another way, the same answer.
+    await expectReference({ stream: 'central', q: 'abcdef-ghijkl' }, 10, true, sparse);
+    // Text an actor's name holds: the actor's events are no trigram candidates.
+    await expectReference({ stream: 'central', q: 'mnopqr' }, 10, true, sparse);
   });
 });
