@@ -97,13 +97,20 @@ export async function runStoreIngest(options: StoreIngestOptions): Promise<Store
     const inTail = count >= options.total * TAIL_FROM;
     let start = process.hrtime.bigint();
     const outcomes = await options.store.events.appendBatches(groups);
+    // SQLite acknowledges small batches from its ingest journal and indexes them later; a read
+    // waits until they are in the events table. Timed: indexing them is part of the store's work,
+    // as it is of the raw baseline's, which copies those rows from the events table next.
+    await options.store.events.head(groups[0]!.accountId);
     const storeMs = elapsedMs(start);
     const failed = outcomes.find((o) => !o.ok);
     if (failed && !failed.ok)
       throw new Error(`appendBatches failed: ${failed.error.code} ${failed.error.message}`);
     let rawMs = 0;
     if (options.raw) {
-      const rows = await options.raw.read(rangesOf(groups, outcomes));
+      const ranges = rangesOf(groups, outcomes);
+      const rows = await options.raw.read(ranges);
+      const added = ranges.reduce((sum, r) => sum + r.toSeq - r.fromSeq + 1, 0);
+      if (rows.count !== added) throw new Error(`raw baseline: read back ${rows.count} of ${added} rows`);
       start = process.hrtime.bigint();
       await options.raw.insertBatch(rows);
       rawMs = elapsedMs(start);
