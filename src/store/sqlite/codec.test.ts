@@ -17,14 +17,7 @@ import {
   parseDetail,
 } from './codec.ts';
 import { learnDictionary } from './dictionary.ts';
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const ulidArbitrary = fc
-  .tuple(
-    fc.constantFrom(...'01234567'),
-    fc.array(fc.constantFrom(...CROCKFORD), { minLength: 25, maxLength: 25 }),
-  )
-  .map(([head, tail]) => head + tail.join(''));
+import { ulidArbitrary } from './ulid-arbitrary.ts';
 
 describe('encodeIp / decodeIp', () => {
   it('stores any IPv4 address as 4 bytes and reads back the same text', () => {

@@ -9,14 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeId, decodeIp, encodeId, encodeIp } from './codec.ts';
 import { decodeBlockRef, encodeBlockRef } from './detail-blocks.ts';
 import { blockRefOfHex, createIsoTime, ipJsonOf, ulidOfHex } from './export-line.ts';
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const ulidArbitrary = fc
-  .tuple(
-    fc.constantFrom(...'01234567'),
-    fc.array(fc.constantFrom(...CROCKFORD), { minLength: 25, maxLength: 25 }),
-  )
-  .map(([head, tail]) => head + tail.join(''));
+import { ulidArbitrary } from './ulid-arbitrary.ts';
 
 /** SQLite's hex(): upper case. */
 const hexOf = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').toUpperCase();
