@@ -41,9 +41,11 @@ export interface SqlQuery {
 /**
  * The statements of one list() call. Without free text only `direct` runs. With a q of three or
  * more characters, `candidates` lists (up to `budget` from each) the account's rows the trigram
- * index and the matching actors propose: when they are fewer, `searchAmong` reads just those. A common term instead is looked for
- * along the driving index, among its newest `budget` rows (`window`); only when that finds too
- * few and `windowSize` says the rows were not exhausted does `search` run anyway.
+ * index and the matching actors propose: when they are fewer, `searchAmong` reads just those. A
+ * more common term that matches no actor (`actorsMatch`) pages its newest trigram candidates
+ * (`recent`) and completes the page with `newerBelow` (list.ts). Otherwise it is looked for along
+ * the driving index, among its newest `budget` rows (`window`); only when that finds too few and
+ * `windowSize` says the rows were not exhausted does `search` run anyway.
  */
 export type ListPlan =
   | { kind: 'direct'; direct: SqlQuery }
