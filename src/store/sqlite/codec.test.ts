@@ -104,11 +104,11 @@ describe('encodeDetail / parseDetail', () => {
     return dictionary.bytes;
   };
 
-  it('keeps a small document plain and a large one deflated, with or without a dictionary', () => {
+  it('keeps a small document plain, a large one deflated without a dictionary and in Zstandard with one', () => {
     expect(encodeDetail(small)[0]).toBe(0);
     expect(encodeDetail(large)[0]).toBe(1);
     const withDictionary = encodeDetail(large, dictionary);
-    expect(withDictionary[0]).toBe(2);
+    expect(withDictionary[0]).toBe(4);
     expect(withDictionary.readUInt32BE(1)).toBe(7);
     expect(withDictionary.length).toBeLessThan(encodeDetail(large).length);
     for (const encoded of [encodeDetail(small), encodeDetail(large), withDictionary]) {

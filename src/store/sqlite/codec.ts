@@ -1,13 +1,14 @@
 /**
  * @module Conversions between the API's shapes and the SQLite columns: ULIDs as 16 bytes, hashes
  * as 32 bytes, times as epoch milliseconds, streams and statuses as small integers, and the
- * payloads as one optionally deflated JSON document (see migrations/001_init.sql for why), kept
- * inline or, for a batch's events, in a block deflated together (detail-blocks.ts).
+ * payloads as one optionally compressed JSON document (see migrations/001_init.sql for why), kept
+ * inline or, for a batch's events, in a block compressed together (detail-blocks.ts).
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Stream } from '../../events/catalog.ts';
 import { GENESIS_HASH } from '../../events/chain.ts';
 import type { Actor, AuditEvent, EventStatus, EventSummary } from '../../events/schema.ts';
+import { zstdCompress, zstdDecompress } from './zstd.ts';
 
 const STREAM_CODES: Record<Stream, number> = { central: 1, media: 2, access: 3 };
 const STREAM_NAMES: Record<number, Stream> = { 1: 'central', 2: 'media', 3: 'access' };
@@ -131,9 +132,11 @@ export interface EventDetail {
 const COMPRESS_FROM_BYTES = 256;
 const PLAIN = 0;
 const DEFLATED = 1;
+/** Written before 008; still read. */
 const DEFLATED_WITH_DICTIONARY = 2;
+const ZSTD_WITH_DICTIONARY = 4;
 
-/** A preset deflate dictionary and the id its blobs refer to it by. */
+/** A Zstandard dictionary (see dictionary.ts) and the id its blobs refer to it by. */
 export interface DetailDictionary {
   id: number;
   bytes: Buffer;
@@ -161,17 +164,18 @@ export function detailJson(detail: EventDetail): Buffer {
 const SPLICEABLE_START = '{"request":';
 
 /**
- * Encodes a detail document: a marker byte, then the JSON — plain when small, else deflated, with
- * the preset dictionary when one is given.
+ * Encodes a detail document: a marker byte, then the JSON — plain when small; else compressed with
+ * Zstandard and the dictionary when one is given (a 4-byte id follows the marker), deflated when
+ * none has been learned yet.
  */
 export function encodeDetail(detail: EventDetail | Buffer, dictionary?: DetailDictionary): Buffer {
   const json = Buffer.isBuffer(detail) ? detail : detailJson(detail);
   if (json.length < COMPRESS_FROM_BYTES) return Buffer.concat([Buffer.of(PLAIN), json]);
   if (!dictionary) return Buffer.concat([Buffer.of(DEFLATED), deflateRawSync(json)]);
   const header = Buffer.alloc(5);
-  header[0] = DEFLATED_WITH_DICTIONARY;
+  header[0] = ZSTD_WITH_DICTIONARY;
   header.writeUInt32BE(dictionary.id, 1);
-  return Buffer.concat([header, deflateRawSync(json, { dictionary: dictionary.bytes })]);
+  return Buffer.concat([header, zstdCompress(json, dictionary.bytes)]);
 }
 
 /**
@@ -184,6 +188,9 @@ export function inflateDocument(blob: Uint8Array, dictionaryOf: (id: number) => 
   if (bytes[0] === DEFLATED) return inflateRawSync(bytes.subarray(1));
   if (bytes[0] === DEFLATED_WITH_DICTIONARY) {
     return inflateRawSync(bytes.subarray(5), { dictionary: dictionaryOf(bytes.readUInt32BE(1)) });
+  }
+  if (bytes[0] === ZSTD_WITH_DICTIONARY) {
+    return zstdDecompress(bytes.subarray(5), dictionaryOf(bytes.readUInt32BE(1)));
   }
   throw new TypeError(`unknown detail encoding ${bytes[0]}`);
 }
