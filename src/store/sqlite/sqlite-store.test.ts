@@ -55,6 +55,7 @@ describe('SQLite engine', () => {
         { version: 5, name: 'detail_blocks' },
         { version: 6, name: 'coded_columns' },
         { version: 7, name: 'ingest_journal' },
+        { version: 8, name: 'zstd_dictionaries' },
       ]);
     } finally {
       db.close();
