@@ -23,6 +23,12 @@ export const DRAIN_CHUNK = 5000;
 const SQL = {
   pick: 'SELECT journal_key, account_key, event FROM ingest_journal ORDER BY journal_key LIMIT ?',
   remove: 'DELETE FROM ingest_journal WHERE journal_key <= ?',
+  // Covering: ingest_journal_id starts with account_key.
+  accountsAfter: `SELECT account_key, count(*) AS events FROM ingest_journal INDEXED BY ingest_journal_id
+    WHERE account_key > ? GROUP BY account_key ORDER BY account_key`,
+  pickAccounts: `SELECT journal_key, account_key, event FROM ingest_journal
+    WHERE account_key IN (SELECT value FROM json_each(?))`,
+  removeAccounts: 'DELETE FROM ingest_journal WHERE account_key IN (SELECT value FROM json_each(?))',
 };
 
 interface JournalRow {
@@ -60,6 +66,12 @@ function consecutiveRuns(events: readonly Drained[]): Drained[][] {
 export interface JournalDrain {
   /** Moves every journaled event into the events table; returns how many. */
   drain(): number;
+  /**
+   * Moves every journaled event of the accounts after `afterAccount` (by key), taking whole
+   * accounts until at least `events` moved, in one transaction. Returns the last account key it
+   * drained, or null when no account after `afterAccount` had journaled events.
+   */
+  drainAccounts(afterAccount: number, events: number): number | null;
 }
 
 /**
@@ -77,9 +89,8 @@ export function createJournalDrain(
   journal?: IngestJournal,
 ): JournalDrain {
   const vocabulary = createVocabularyWriter(statements);
-  const once = db.transaction((scope: BatchVocabulary): number => {
-    const rows = statements.get(SQL.pick).all(DRAIN_CHUNK) as JournalRow[];
-    if (rows.length === 0) return 0;
+  /** Inserts picked rows, their actors and free text; the caller deletes them from the journal. */
+  const move = (scope: BatchVocabulary, rows: readonly JournalRow[]): void => {
     const events = rows.map((r): Drained => ({ accountKey: r.account_key, event: journalEvent(r.event) }));
     // Row-key order (account, then seq): index pages filled in order, and FTS5 writes one segment
     // per transaction instead of one each time a rowid goes backwards.
@@ -102,26 +113,61 @@ export function createJournalDrain(
     }
     const index = statements.get(INDEX_SEARCH_TEXT_SQL);
     for (const { accountKey, event } of events) index.run(accountKey, event.seq);
+  };
+  const oldest = db.transaction((scope: BatchVocabulary): number => {
+    const rows = statements.get(SQL.pick).all(DRAIN_CHUNK) as JournalRow[];
+    if (rows.length === 0) return 0;
+    move(scope, rows);
     statements.get(SQL.remove).run(rows.at(-1)!.journal_key);
     return rows.length;
   });
-  const commit = (): number => {
+  const accounts = db.transaction(
+    (
+      scope: BatchVocabulary,
+      afterAccount: number,
+      events: number,
+    ): { moved: number; last: number | null } => {
+      const counts = statements.get(SQL.accountsAfter).all(afterAccount) as Array<{
+        account_key: number;
+        events: number;
+      }>;
+      const chosen: number[] = [];
+      let total = 0;
+      for (const { account_key, events: count } of counts) {
+        if (total >= events) break;
+        chosen.push(account_key);
+        total += count;
+      }
+      if (chosen.length === 0) return { moved: 0, last: null };
+      const keys = JSON.stringify(chosen);
+      const rows = statements.get(SQL.pickAccounts).all(keys) as JournalRow[];
+      move(scope, rows);
+      statements.get(SQL.removeAccounts).run(keys);
+      return { moved: rows.length, last: chosen.at(-1)! };
+    },
+  );
+  /** One transaction, then the vocabulary codes it created: only now do they exist for good. */
+  const commit = <T>(body: (scope: BatchVocabulary) => T): T => {
     const scope = vocabulary.batch();
-    const moved = once.immediate(scope);
-    // Only now do the codes this drain created exist for good.
+    const result = withRelaxedSync(db, () => body(scope));
     vocabulary.commit([scope]);
-    return moved;
+    return result;
   };
   return {
     drain() {
       let total = 0;
       for (;;) {
-        const moved = withRelaxedSync(db, commit);
+        const moved = commit((scope) => oldest.immediate(scope));
         total += moved;
         if (moved < DRAIN_CHUNK) break;
       }
       journal?.drained();
       return total;
+    },
+    drainAccounts(afterAccount, events) {
+      const { moved, last } = commit((scope) => accounts.immediate(scope, afterAccount, events));
+      journal?.removed(moved);
+      return last;
     },
   };
 }

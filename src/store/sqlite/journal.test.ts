@@ -15,7 +15,12 @@ import { pageEvents } from '../conformance/export.ts';
 import { appendOk, expectIntactChain } from '../conformance/helpers.ts';
 import { DAY_MS, FIXTURE_TIME, isoPlus, makePendingEvent, uniqueAccountId } from '../conformance-fixtures.ts';
 import type { AppendedEvent, Store } from '../types.ts';
+import { createAppender } from './append.ts';
+import { createStatementCache, openDatabase } from './database.ts';
+import { createDetailDictionaries } from './dictionary.ts';
 import { createSqliteStore } from './index.ts';
+import { createIngestJournal } from './journal.ts';
+import { createJournalDrain } from './journal-drain.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditlog-journal-'));
 let files = 0;
@@ -154,6 +159,58 @@ describe('SQLite ingest journal', () => {
     expect(await exported(journal, account)).toEqual(await exported(direct, account));
     await direct.close();
     await journal.close();
+  });
+
+  it('drains a few accounts at a time: whole accounts, in key order, until none is left', async () => {
+    const path = freshPath();
+    await (await opened(path)).close();
+    const db = openDatabase(path);
+    const statements = createStatementCache(db);
+    const dictionaries = createDetailDictionaries(db, () => new Date());
+    const journal = createIngestJournal(statements);
+    const append = createAppender(db, statements, dictionaries, journal);
+    const accounts = ['a', 'b', 'c'].map((name) => uniqueAccountId(`slice-${name}`));
+    const pending = new Map(
+      accounts.map((a) => [a, [makePendingEvent(), makePendingEvent(), makePendingEvent()]]),
+    );
+    for (let i = 0; i < 3; i++) {
+      for (const accountId of accounts) {
+        const [outcome] = await append([{ accountId, events: [pending.get(accountId)![i]!] }]);
+        expect(outcome?.ok).toBe(true);
+      }
+    }
+    const waiting = () =>
+      db
+        .prepare('SELECT account_key, count(*) AS events FROM ingest_journal GROUP BY 1 ORDER BY 1')
+        .all() as Array<{
+        account_key: number;
+        events: number;
+      }>;
+    const keys = waiting().map((row) => row.account_key);
+    expect(waiting().map((row) => row.events)).toEqual([3, 3, 3]);
+    expect(journal.pending()).toBe(9);
+
+    const drainer = createJournalDrain(db, statements, dictionaries, journal);
+    expect(drainer.drainAccounts(-1, 1)).toBe(keys[0]);
+    expect(waiting()).toEqual([
+      { account_key: keys[1], events: 3 },
+      { account_key: keys[2], events: 3 },
+    ]);
+    expect(journal.pending()).toBe(6);
+    // Whole accounts until at least 4 events: the second account's 3, then the third's.
+    expect(drainer.drainAccounts(keys[0]!, 4)).toBe(keys[2]);
+    expect(waiting()).toEqual([]);
+    expect(drainer.drainAccounts(keys[2]!, 4)).toBeNull();
+    expect(journal.pending()).toBe(0);
+    db.close();
+
+    const store = await opened(path);
+    for (const accountId of accounts) {
+      const events = await exported(store, accountId);
+      expect(events.map((e) => e.id)).toEqual(pending.get(accountId)!.map((p) => p.id));
+      expectIntactChain(events);
+    }
+    await store.close();
   });
 
   it('purges expired journaled events once drained, leaving a verifiable chain', async () => {

@@ -37,6 +37,8 @@ export interface IngestJournal {
   pending(): number;
   /** The drain (journal-drain.ts) moved every row. */
   drained(): void;
+  /** A drain of some accounts moved this many rows. */
+  removed(rows: number): void;
 }
 
 /**
@@ -77,6 +79,9 @@ export function createIngestJournal(statements: StatementCache): IngestJournal {
     pending: () => pending,
     drained() {
       pending = 0;
+    },
+    removed(rows) {
+      pending = Math.max(0, pending - rows);
     },
   };
 }

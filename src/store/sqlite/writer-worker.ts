@@ -7,7 +7,9 @@
  * Small batches go to the ingest journal (journal.ts); this thread drains it (journal-drain.ts)
  * when it holds DRAIN_AT events, when no append came for IDLE_DRAIN_MS, at the latest
  * MAX_JOURNAL_AGE_MS after the first undrained event, when a reader asks (drain requests), on
- * start (what a crash left) and before closing.
+ * start (what a crash left) and before closing. The drain at DRAIN_AT goes a few accounts at a
+ * time (DRAIN_SLICE events), each slice in a turn of its own, so the appends queued meanwhile are
+ * written between slices instead of waiting for the whole drain.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAppender } from './append.ts';
@@ -38,6 +40,11 @@ const DRAIN_AT = 2000;
 const IDLE_DRAIN_MS = 100;
 /** Bounds how long an event stays journaled under a steady trickle that never pauses 100 ms. */
 const MAX_JOURNAL_AGE_MS = 2000;
+/**
+ * Events per slice of a drain at DRAIN_AT (whole accounts, so an account's events still share
+ * pages and blocks as in one drain): ~100 ms of this thread, during which appends wait.
+ */
+const DRAIN_SLICE = 500;
 
 const port = parentPort;
 if (!port) throw new Error('writer-worker.ts runs only as a worker thread');
@@ -58,11 +65,39 @@ const drainer = createJournalDrain(db, statements, dictionaries, journal);
 
 let idle: NodeJS.Timeout | undefined;
 let oldest = 0;
+/** While a sliced drain runs: the account key its next slice starts after, and when it began. */
+let slicing: { after: number; startedAt: number } | undefined;
 
 function drain(): void {
   clearTimeout(idle);
   idle = undefined;
+  slicing = undefined;
   drainer.drain();
+}
+
+/** The next slice, after the appends that queued up during the last one. */
+function nextSlice(): void {
+  setImmediate(() => {
+    if (!slicing) return;
+    let last: number | null = null;
+    try {
+      last = drainer.drainAccounts(slicing.after, DRAIN_SLICE);
+    } catch {
+      // Left journaled: the idle drain, the age bound or a reader drains it.
+    }
+    if (last !== null) {
+      slicing.after = last;
+      nextSlice();
+      return;
+    }
+    // Every event journaled before the drain began is drained: the age bound restarts there.
+    oldest = Math.max(oldest, slicing.startedAt);
+    slicing = undefined;
+    if (journal.pending() === 0) {
+      clearTimeout(idle);
+      idle = undefined;
+    }
+  });
 }
 
 /** A timed drain that fails leaves the rows journaled: the next drain (or reader) tries again. */
@@ -77,9 +112,13 @@ function drainQuietly(): void {
 function scheduleDrain(): void {
   const pending = journal.pending();
   if (pending === 0) return;
-  if (pending >= DRAIN_AT || (idle && Date.now() - oldest >= MAX_JOURNAL_AGE_MS)) {
+  if (idle && Date.now() - oldest >= MAX_JOURNAL_AGE_MS) {
     drainQuietly();
     return;
+  }
+  if (pending >= DRAIN_AT && !slicing) {
+    slicing = { after: -1, startedAt: Date.now() };
+    nextSlice();
   }
   if (idle) {
     idle.refresh();
