@@ -13,6 +13,10 @@ type SearchPlan = Extract<ListPlan, { kind: 'search' }>;
 
 /** Chunks of trigram candidates `recent` examines before it reads them all at once instead. */
 const MAX_RECENT_CHUNKS = 8;
+/** Fewer candidates than this are looked up at once; more, newest first (see `newestFirst`). */
+const LOOKUP_ALL_BELOW = 2 * RECENT_CHUNK;
+
+const descending = (a: bigint, b: bigint) => (a < b ? 1 : a > b ? -1 : 0);
 
 const EMPTY_PAGE: EventPage = { events: [], next: null };
 
@@ -60,12 +64,44 @@ export function createLister(
     return undefined;
   };
 
+  /**
+   * A page from a complete candidate list: looked up newest first (by row key), a chunk at a time,
+   * until the matches fill a page, then completed as in `recent` from the time index, keeping only
+   * row keys that are candidates. A file name with 1–2k events no longer reads every one of them.
+   */
+  const newestFirst = (
+    plan: SearchPlan,
+    candidates: readonly bigint[],
+    limit: number,
+    accountKey: number,
+  ) => {
+    const sorted = [...new Set(candidates)].sort(descending);
+    let kept: bigint[] = [];
+    for (let start = 0; start < sorted.length; start += RECENT_CHUNK) {
+      const keys = sorted.slice(start, start + RECENT_CHUNK);
+      const page = among(plan, [...kept, ...keys]);
+      const unexamined = sorted.slice(start + RECENT_CHUNK);
+      if (unexamined.length === 0) return page;
+      kept = page.map((row) => (BigInt(accountKey) << 40n) | BigInt(row.seq));
+      if (page.length > limit) {
+        const below = keys[keys.length - 1]!;
+        const left = new Set(unexamined);
+        const newer = rowKeys(plan.newerBelow(below, page[page.length - 1]!.occurred_at)).filter((key) =>
+          left.has(key),
+        );
+        return newer.length === 0 ? page : among(plan, [...kept, ...newer]);
+      }
+    }
+    return [];
+  };
+
   // Free text: the candidates when few; else the newest candidates; else (a term of actors, or
   // one that matches few of its candidates) the newest rows along the driving index, and only
   // when those hold too few matches, every candidate.
   const search = (plan: SearchPlan, limit: number, accountKey: number): Row[] => {
     const candidates = rowKeys(plan.candidates);
-    if (candidates.length < plan.budget) return candidates.length === 0 ? [] : among(plan, candidates);
+    if (candidates.length < LOOKUP_ALL_BELOW) return candidates.length === 0 ? [] : among(plan, candidates);
+    if (candidates.length < plan.budget) return newestFirst(plan, candidates, limit, accountKey);
     const newest = recent(plan, limit, accountKey);
     if (newest) return newest;
     const found = rows(plan.window);

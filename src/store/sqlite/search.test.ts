@@ -13,7 +13,7 @@ import { appendOk, listAll, referenceList } from '../conformance/helpers.ts';
 import { FIXTURE_TIME, isoPlus, makePendingEvent } from '../conformance-fixtures.ts';
 import type { EventQuery, Store } from '../types.ts';
 import { createSqliteStore } from './index.ts';
-import { SEARCH_BUDGET, trigramQuery } from './list-sql.ts';
+import { RECENT_CHUNK, SEARCH_BUDGET, trigramQuery } from './list-sql.ts';
 
 const ACCOUNT = 'search';
 const ROWS = 2 * SEARCH_BUDGET + 200;
@@ -27,7 +27,8 @@ const SPARSE = 'search-sparse';
 
 /**
  * Trigram false positives everywhere ("abc-def" holds both trigrams of "abcdef"), true matches
- * every 12th row ("abcdef"), rarer ones every 80th ("ghijkl"); the first rows appended occurred
+ * every 12th row ("abcdef"), rarer ones every 80th ("ghijkl"); 1,000 candidates for "qrstuv", half
+ * of them matches; the first rows appended occurred
  * last, so seq order and page order disagree; one actor's name holds "mnopqr", as do some paths.
  */
 function sparseDataset(): PendingEvent[] {
@@ -35,8 +36,13 @@ function sparseDataset(): PendingEvent[] {
     const match = i % 12 === 5 ? 'abcdef' : 'abc-def';
     const rare = i % 80 === 3 ? '-ghijkl' : '-ghi-jkl';
     const late = i < 6;
+    const fewer = i >= 1500 ? '' : i % 3 === 0 ? '-qrstuv' : i % 3 === 1 ? '-qrs-tuv' : '';
     return makePendingEvent({
-      target: { type: 'file', id: `s${i}`, name: `${match}${rare}${i % 50 === 0 ? '-mnopqr' : ''}-${i}.jpg` },
+      target: {
+        type: 'file',
+        id: `s${i}`,
+        name: `${match}${rare}${fewer}${i % 50 === 0 ? '-mnopqr' : ''}-${i}.jpg`,
+      },
       actor: {
         type: 'user',
         id: i % 400 === 7 ? 'u-late' : 'u1',
@@ -143,5 +149,17 @@ describe('free-text search beyond the search budget', () => {
     await expectReference({ stream: 'central', q: 'abcdef-ghijkl' }, 10, true, sparse);
     // Text an actor's name holds: the actor's events are no trigram candidates.
     await expectReference({ stream: 'central', q: 'mnopqr' }, 10, true, sparse);
+  });
+
+  it('looks up a few hundred candidates newest first, and still puts late arrivals first', async () => {
+    const sparse = [SPARSE, sparseModel] as [string, AuditEvent[]];
+    const candidates = trigramCandidates('qrstuv');
+    expect(candidates).toBeGreaterThanOrEqual(2 * RECENT_CHUNK);
+    expect(candidates).toBeLessThan(SEARCH_BUDGET);
+    // Rows 0 and 3 were appended first (the lowest row keys, examined last) and occurred last.
+    const first = await store.events.list(SPARSE, { stream: 'central', q: 'qrstuv', limit: 50 });
+    expect(first.events.slice(0, 3).map((e) => e.seq)).toEqual([4, 1, 1498]);
+    await expectReference({ stream: 'central', q: 'qrstuv' }, 50, true, sparse);
+    await expectReference({ stream: 'central', q: 'QRSTUV', status: 'success' }, 7, false, sparse);
   });
 });
