@@ -134,6 +134,28 @@ describe('operation and category filters on the kind index', () => {
   });
 });
 
+describe('a filter matching more pairs than are merged', () => {
+  it('reads them along the time index instead, still exactly', async () => {
+    const store = createSqliteStore({ path: freshPath() });
+    await store.migrate();
+    // 9 categories of the filter x 8 operations: 72 pairs, more than list-sql.ts merges (64).
+    const categories = Array.from({ length: 10 }, (_, c) => `category_${c}`);
+    const pending = Array.from({ length: 144 }, (_, i) =>
+      makePendingEvent({
+        category: categories[i % 10]!,
+        operation: FILE_OPERATIONS[Math.floor(i / 10) % 8]!,
+        occurredAt: isoPlus(FIXTURE_TIME, -Math.floor(i / 3) * 60_000),
+      }),
+    );
+    const appended = await appendAll(store, 'acme', pending);
+    const query: EventQuery = { stream: 'central', categories: categories.slice(1), limit: 10 };
+    const expected = referenceList(appended, { ...query, limit: 1000 }).map(toSummary);
+    expect(expected.length).toBe(129);
+    expect(await listAll(store, 'acme', query)).toEqual(expected);
+    await store.close();
+  });
+});
+
 describe('migration 008 (kind index)', () => {
   it('replaces the operation and category indexes of a database created at 007, and its events are still found', async () => {
     const path = freshPath();
