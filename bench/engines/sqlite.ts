@@ -109,6 +109,9 @@ function listSql(
     params.push(...values);
   };
   anyOf('e.actor_ref', codes.actorRefs);
+  // One index serves both (events_by_kind: category, then operation, then occurred_at; migration
+  // 009). Written as plain conditions, SQLite walks the time index and checks each row (the kind
+  // index orders by time only within one pair): the store merges one range per pair instead.
   anyOf('e.operation_code', codes.operations);
   anyOf('e.category_code', codes.categories);
   const actorRefs = `SELECT actor_ref FROM event_actor_refs WHERE account_key = ${account} AND stream = ?`;

@@ -6,30 +6,46 @@
  */
 import type { EventQuery } from '../types.ts';
 import { encodeId, isoToMs, SUMMARY_COLUMNS, statusCode, streamCode } from './codec.ts';
-import { TERM_KIND, type Vocabulary } from './vocabulary.ts';
+import { type EventKind, TERM_KIND, type Vocabulary } from './vocabulary.ts';
 
 /**
  * A list query with its filters as stored (migrations/006_coded_columns.sql): every reference of
- * the actor ids, and the codes of the operations and categories.
+ * the actor ids, and the codes of the operations and categories. `kinds` are the (category,
+ * operation) pairs those two filters match (migrations/009_kind_index.sql), present when they
+ * drive the query.
  */
 export type CodedQuery = Omit<EventQuery, 'actorIds' | 'operations' | 'categories'> & {
   actorRefs?: number[];
   operationCodes?: number[];
   categoryCodes?: number[];
+  kinds?: EventKind[];
 };
 
 /**
  * The query with its filters as codes, or null when a filter can match nothing (no event of the
- * account's stream carries any of its values).
+ * account's stream carries any of its values, or no event carries both a category and an
+ * operation asked for).
  */
 export function codeQuery(vocabulary: Vocabulary, accountKey: number, q: EventQuery): CodedQuery | null {
   const { actorIds, operations, categories, ...rest } = q;
   const coded: CodedQuery = rest;
-  if (actorIds) coded.actorRefs = vocabulary.actorRefsOf(accountKey, streamCode(q.stream), actorIds);
+  const stream = streamCode(q.stream);
+  if (actorIds) coded.actorRefs = vocabulary.actorRefsOf(accountKey, stream, actorIds);
   if (operations) coded.operationCodes = vocabulary.codesOf(TERM_KIND.operation, operations);
   if (categories) coded.categoryCodes = vocabulary.codesOf(TERM_KIND.category, categories);
   const filters = [coded.actorRefs, coded.operationCodes, coded.categoryCodes];
-  return filters.some((codes) => codes?.length === 0) ? null : coded;
+  if (filters.some((codes) => codes?.length === 0)) return null;
+  if (drivenByKind(coded)) {
+    coded.kinds = vocabulary.kindsOf(accountKey, stream, coded);
+    if (coded.kinds.length === 0) return null;
+  }
+  return coded;
+}
+
+/** Whether the operation and category filters drive the query: no more selective filter does. */
+function drivenByKind(q: CodedQuery): boolean {
+  const moreSelective = q.requestId !== undefined || q.targetPath !== undefined || q.actorRefs !== undefined;
+  return !moreSelective && (q.operationCodes !== undefined || q.categoryCodes !== undefined);
 }
 
 /** One statement and its parameters. */
@@ -74,34 +90,51 @@ export const RECENT_CHUNK = 200;
 const MAX_SEQ_BITS = 2 ** 40 - 1;
 /** Multi-valued filters up to this many values are read as a merge of one ordered range each. */
 const MAX_FAN_OUT = 16;
+/**
+ * Kinds up to this many are read as a merge of one range each: an account holds a few dozen
+ * (11 categories, 17 operations). Beyond, the filter spans most of the account's kinds, and its
+ * events are found newest first along the time index.
+ */
+const MAX_KIND_FAN_OUT = 64;
 const ORDER = 'ORDER BY occurred_at DESC, id DESC';
 
+/**
+ * The index that drives the query, the columns of its range after account and stream, and the
+ * values of those columns, one tuple per range to merge.
+ */
 interface Driver {
   index: string;
-  column?: string;
-  values?: unknown[];
+  columns: string[];
+  values: ReadonlyArray<readonly unknown[]>;
 }
 
-/** The index that drives the query: request id, then asset path, actor, operation, category, time. */
+/**
+ * The index that drives the query: request id, then asset path, actor, (category, operation),
+ * time. A multi-valued filter of up to {@link MAX_FAN_OUT} values has one range per value.
+ */
 function chooseDriver(q: CodedQuery): Driver {
-  if (q.requestId !== undefined)
-    return { index: 'events_by_request', column: 'request_id', values: [q.requestId] };
-  if (q.targetPath !== undefined)
-    return { index: 'events_by_target_path', column: 'target_path', values: [q.targetPath] };
-  if (q.actorRefs) return { index: 'events_by_actor', column: 'actor_ref', values: q.actorRefs };
-  if (q.operationCodes)
-    return { index: 'events_by_operation', column: 'operation_code', values: q.operationCodes };
-  if (q.categoryCodes)
-    return { index: 'events_by_category', column: 'category_code', values: q.categoryCodes };
-  return { index: 'events_by_time' };
+  const single = (index: string, column: string, value: unknown) => ({
+    index,
+    columns: [column],
+    values: [[value]],
+  });
+  if (q.requestId !== undefined) return single('events_by_request', 'request_id', q.requestId);
+  if (q.targetPath !== undefined) return single('events_by_target_path', 'target_path', q.targetPath);
+  if (q.actorRefs) {
+    const refs = q.actorRefs;
+    const values = refs.length <= MAX_FAN_OUT ? refs.map((ref) => [ref]) : [refs];
+    return { index: 'events_by_actor', columns: ['actor_ref'], values };
+  }
+  if (q.kinds && q.kinds.length <= MAX_KIND_FAN_OUT)
+    return { index: 'events_by_kind', columns: ['category_code', 'operation_code'], values: q.kinds };
+  return { index: 'events_by_time', columns: [], values: [[]] };
 }
 
-function inList(column: string, values: unknown[], params: unknown[]): string {
+function inList(column: string, values: readonly unknown[], params: unknown[]): string {
   params.push(...values);
   return values.length === 1 ? `${column} = ?` : `${column} IN (${values.map(() => '?').join(', ')})`;
 }
 
-/** Conditions every candidate must meet, except the driver's own column and free text. */
 /** The conditions of an occurredAt range (from inclusive, to exclusive), shared with the export. */
 export function timeRangeConditions(range: { from?: string; to?: string }, params: unknown[]): string[] {
   const where: string[] = [];
@@ -116,6 +149,7 @@ export function timeRangeConditions(range: { from?: string; to?: string }, param
   return where;
 }
 
+/** Conditions every candidate must meet, except the driver's own columns and free text. */
 function filterConditions(q: CodedQuery, driver: Driver, params: unknown[]): string[] {
   const where: string[] = [];
   const multi: Array<[string, unknown[] | undefined]> = [
@@ -126,7 +160,7 @@ function filterConditions(q: CodedQuery, driver: Driver, params: unknown[]): str
     ['request_id', q.requestId === undefined ? undefined : [q.requestId]],
   ];
   for (const [column, values] of multi) {
-    if (values && column !== driver.column) where.push(inList(column, values, params));
+    if (values && !driver.columns.includes(column)) where.push(inList(column, values, params));
   }
   if (q.status !== undefined) {
     where.push('status = ?');
@@ -181,17 +215,25 @@ export function trigramQuery(text: string): string {
 /** A condition written after the others, with its parameters pushed in order. */
 type Condition = (params: unknown[]) => string;
 
-/** The SELECT of one arm: the driver's range plus every other condition, in index order. */
+/**
+ * The SELECT of one arm: the driver's range (one value per column, or the IN list of a single
+ * column too long to fan out) plus every other condition, in index order.
+ */
 function arm(
   q: CodedQuery,
   accountKey: number,
   driver: Driver,
-  value: unknown[] | null,
+  value: readonly unknown[],
   text?: Condition,
 ): SqlQuery {
   const params: unknown[] = [accountKey, streamCode(q.stream)];
   const where = ['account_key = ?', 'stream = ?'];
-  if (driver.column && value) where.push(inList(driver.column, value, params));
+  const [column] = driver.columns;
+  if (driver.columns.length === 1 && column && value.length > 1) where.push(inList(column, value, params));
+  else
+    driver.columns.forEach((c, i) => {
+      where.push(inList(c, [value[i]], params));
+    });
   where.push(...filterConditions(q, driver, params));
   if (text) where.push(text(params));
   return {
@@ -207,10 +249,7 @@ function arm(
  */
 function ordered(accountKey: number, q: CodedQuery, limit: number, text?: Condition): SqlQuery {
   const driver = chooseDriver(q);
-  const values = driver.values ?? [];
-  const fanOut = values.length > 1 && values.length <= MAX_FAN_OUT;
-  const groups = fanOut ? values.map((v) => [v]) : [driver.column ? values : null];
-  const arms = groups.map((group) => arm(q, accountKey, driver, group, text));
+  const arms = driver.values.map((value) => arm(q, accountKey, driver, value, text));
   return {
     sql: `${arms.map((a) => a.sql).join(' UNION ALL ')} ${ORDER} LIMIT ?`,
     params: [...arms.flatMap((a) => a.params), limit],
@@ -331,7 +370,7 @@ function searchQuery(
   const params: unknown[] = [...source.params, accountKey, streamCode(q.stream)];
   const where = [`row_key IN (${source.sql})`, 'account_key = ?', 'stream = ?'];
   // No driver column: every filter, the multi-valued ones included, is checked on the candidates.
-  where.push(...filterConditions(q, { index: 'events_fts' }, params));
+  where.push(...filterConditions(q, { index: 'events_fts', columns: [], values: [] }, params));
   where.push(textCondition(accountKey, q, text, params));
   params.push(limit);
   return {

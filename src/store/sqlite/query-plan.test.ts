@@ -14,7 +14,7 @@ import type { EventQuery, Store } from '../types.ts';
 import { createStatementCache } from './database.ts';
 import { createSqliteStore } from './index.ts';
 import { codeQuery, planList, type SqlQuery } from './list-sql.ts';
-import { createVocabulary } from './vocabulary.ts';
+import { createVocabulary, KIND_SQL } from './vocabulary.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditlog-plan-'));
 const path = join(dir, 'plan.db');
@@ -144,6 +144,47 @@ describe('list query plans', () => {
     expect(plan).toContain('MERGE (UNION ALL)');
     expect(plan).not.toContain('USE TEMP B-TREE FOR ORDER BY');
   });
+
+  it.each([
+    ['a category', { categories: ['settings'] }],
+    ['an operation shared by categories', { operations: ['delete'] }],
+    ['both', { categories: ['settings', 'billing'], operations: ['update', 'delete'] }],
+  ])(
+    'merges one range of the kind index per (category, operation) pair of %s, never sorting',
+    (_l, filter) => {
+      const query: EventQuery = { stream: 'central', ...filter, limit: 50 };
+      const kinds = coded(query).kinds ?? [];
+      expect(kinds.length).toBeGreaterThan(1);
+      const lines = explain(statements(query)[0]!);
+      const ranges = lines.filter((l) =>
+        l.includes(
+          'USING INDEX events_by_kind (account_key=? AND stream=? AND category_code=? AND operation_code=?)',
+        ),
+      );
+      expect(ranges).toHaveLength(kinds.length);
+      expect(lines.join('\n')).toContain('MERGE (UNION ALL)');
+      // Only ties of occurredAt are ordered by id (LAST TERM OF ORDER BY), as for actors.
+      expect(lines.join('\n')).not.toContain('USE TEMP B-TREE FOR ORDER BY');
+    },
+  );
+
+  it.each(Object.entries(KIND_SQL))(
+    'finds the pairs (%s) by seeking through the kind index alone',
+    (_l, sql) => {
+      const params = { account: accountKey, stream: 1, codes: '[1, 2]' };
+      const lines = (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map(
+        (r) => r.detail,
+      );
+      const searches = lines.filter((l) => /\bevents\b/.test(l));
+      expect(searches.length).toBeGreaterThan(0);
+      for (const line of searches) {
+        expect(line).toMatch(
+          /^SEARCH events (EXISTS )?USING COVERING INDEX events_by_kind \(account_key=\? AND stream=\?/,
+        );
+      }
+      expect(lines.join('\n')).not.toContain('TEMP B-TREE');
+    },
+  );
 
   it('reads the newest trigram candidates backwards from the index, and later rows from the time index alone', () => {
     const plan = planList(accountKey, coded({ stream: 'media', q: 'shoe', limit: 50 }));

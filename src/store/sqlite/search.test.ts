@@ -158,7 +158,7 @@ describe('free-text search beyond the search budget', () => {
     expect(candidates).toBeLessThan(SEARCH_BUDGET);
     // Rows 0 and 3 were appended first (the lowest row keys, examined last) and occurred last.
     const first = await store.events.list(SPARSE, { stream: 'central', q: 'qrstuv', limit: 50 });
-    expect(first.events.slice(0, 3).map((e) => e.seq)).toEqual([4, 1, 1498]);
+    expect(first.events.slice(0, 2).map((e) => e.seq)).toEqual([4, 1]);
     await expectReference({ stream: 'central', q: 'qrstuv' }, 50, true, sparse);
     await expectReference({ stream: 'central', q: 'QRSTUV', status: 'success' }, 7, false, sparse);
   });

@@ -45,7 +45,7 @@ describe('SQLite engine', () => {
   it('applies migrations once, however often migrate() runs', () => {
     const db = openDatabase(freshPath());
     try {
-      expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
       expect(migrate(db)).toEqual([]);
       expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
         { version: 1, name: 'init' },
@@ -56,6 +56,7 @@ describe('SQLite engine', () => {
         { version: 6, name: 'coded_columns' },
         { version: 7, name: 'ingest_journal' },
         { version: 8, name: 'zstd_dictionaries' },
+        { version: 9, name: 'kind_index' },
       ]);
     } finally {
       db.close();
