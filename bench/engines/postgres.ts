@@ -101,9 +101,15 @@ function listSql(accountId: string, query: EventQuery): { sql: string; params: u
     params.push(value);
     where.push(sql(`$${params.length}`));
   };
-  if (query.actorIds?.length) add((n) => `actor_id = ANY(${n}::text[])`, query.actorIds);
-  if (query.operations?.length) add((n) => `operation = ANY(${n}::text[])`, query.operations);
-  if (query.categories?.length) add((n) => `category = ANY(${n}::text[])`, query.categories);
+  // One value as `=`, as a person would write it: `= ANY` of one value cannot follow the
+  // (filter, occurred_at) index in order, so it read and sorted every row of a busy actor.
+  const anyOf = (column: string, values: string[] | undefined) => {
+    if (values?.length === 1) add((n) => `${column} = ${n}`, values[0]);
+    else if (values?.length) add((n) => `${column} = ANY(${n}::text[])`, values);
+  };
+  anyOf('actor_id', query.actorIds);
+  anyOf('operation', query.operations);
+  anyOf('category', query.categories);
   if (query.status) add((n) => `status = ${n}`, query.status);
   if (query.targetPath !== undefined) add((n) => `target_path = ${n}`, query.targetPath);
   if (query.requestId !== undefined) add((n) => `request_id = ${n}`, query.requestId);

@@ -46,7 +46,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   // would crash. The next query reports the problem to its caller instead.
   pool.on('error', () => undefined);
   const partitions = createPartitions(pool);
-  const reads = createReads(pool);
+  const reads = createReads(pool, clock);
 
   const maintenance = mapUnavailable({
     async migrate() {

@@ -140,6 +140,26 @@ describe('list plans', () => {
   });
 });
 
+describe('the named list statement (request id)', () => {
+  // EXPLAIN with parameters plans for their values; a prepared statement forced generic shows the
+  // plan PostgreSQL keeps once it stops planning per execution.
+  it('reads the request index in its generic plan', async () => {
+    const { sql, params } = listSql(target, { stream: 'central', requestId: 'req_3_41', limit: 50 });
+    await client.query('SET plan_cache_mode = force_generic_plan');
+    await client.query(`PREPARE by_request AS ${sql}`);
+    try {
+      const values = params.map((p) => (typeof p === 'number' ? String(p) : client.escapeLiteral(String(p))));
+      const { rows } = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+        `EXPLAIN (FORMAT JSON) EXECUTE by_request(${values.join(', ')})`,
+      );
+      expectIndexed(nodes(rows[0]!['QUERY PLAN'][0]!.Plan), 'events_request');
+    } finally {
+      await client.query('DEALLOCATE by_request');
+      await client.query('RESET plan_cache_mode');
+    }
+  });
+});
+
 describe('free-text plans', () => {
   const query = { stream: 'central' as const, q: 'T_3_1041', limit: 50 };
   const pattern = () => trigramPattern(query.q)!;

@@ -88,15 +88,22 @@ export function addBefore(where: Conditions, position: Keyset): void {
 }
 
 /**
- * One page read along the filters' index, newest first: limit + 1 rows (to know whether more
- * follow). With q, each row is tested for the text as it is read — the plan for a q with no
- * trigram to look up (see search.ts).
+ * One page read along the filters' index, newest first: `wanted` rows (default limit + 1, to know
+ * whether more follow), within `range` when given (see recent-first.ts). With q, each row is tested
+ * for the text as it is read — the plan for a q with no trigram to look up (see search.ts).
  */
-export function listSql(accountId: string, query: EventQuery): SqlQuery {
+export function listSql(
+  accountId: string,
+  query: EventQuery,
+  range: { from?: string; to?: string } = {},
+  wanted = query.limit + 1,
+): SqlQuery {
   const where = filterConditions(accountId, query);
   if (query.q !== undefined) where.add(TEXT_MATCH, query.q);
   if (query.after) addBefore(where, query.after);
-  where.params.push(query.limit + 1);
+  if (range.from !== undefined) where.add((p) => `occurred_at >= ${p}::timestamptz`, range.from);
+  if (range.to !== undefined) where.add((p) => `occurred_at < ${p}::timestamptz`, range.to);
+  where.params.push(wanted);
   return {
     sql: `SELECT ${SUMMARY_COLUMNS} FROM events WHERE ${where.clauses.join(' AND ')}
     ${PAGE_ORDER} LIMIT $${where.params.length}`,

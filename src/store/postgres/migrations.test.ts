@@ -1,14 +1,15 @@
 /**
  * @module Migrations apply once: a second migrate() changes nothing, two servers migrating a fresh
- * database at the same moment both succeed with every step recorded once, and events written
- * before a schema change still read back after it.
+ * database at the same moment both succeed with every step recorded once, events written before a
+ * schema change still read back after it, and the trigram index of every partition, old or new,
+ * keeps a short pending list.
  */
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.ts';
 import { createPostgresStore } from './index.ts';
 import { MIGRATIONS, runMigrations } from './migrations.ts';
-import { createPartitions } from './partitions.ts';
+import { createPartitions, monthOf, SEARCH_PENDING_LIMIT_KB } from './partitions.ts';
 
 const databases: TestDatabase[] = [];
 
@@ -117,6 +118,45 @@ describe('migration 6 (search expression, one key, deflated payloads)', () => {
       expect(event?.response).toBeNull();
       const page = await store.events.list('acc_old', { stream: 'media', q: 'lantern.png', limit: 10 });
       expect(page.events.map((e) => e.id)).toEqual(['01JOLDEVENT0000000000000000']);
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+
+  it('limits the pending list of the trigram index of every partition, existing and created later', async () => {
+    const url = await freshDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    const store = createPostgresStore({
+      connectionString: url,
+      clock: () => new Date('2026-05-01T00:00:00Z'),
+    });
+    const limits = async () => {
+      const { rows } = await pool.query<{ options: string[] | null }>(
+        `SELECT c.reloptions AS options FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+          WHERE i.inhparent = 'events_search'::regclass`,
+      );
+      return rows.map((row) => row.options);
+    };
+    try {
+      await runMigrations(
+        pool,
+        MIGRATIONS.filter((m) => m.version < 7),
+      );
+      await createPartitions(pool).ensureAround(new Date('2026-05-01T00:00:00Z'));
+      // Partitions as an older store created them: without the option.
+      await pool.query(`DO $$ DECLARE idx regclass; BEGIN
+        FOR idx IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'events_search'::regclass LOOP
+          EXECUTE format('ALTER INDEX %s RESET (gin_pending_list_limit)', idx);
+        END LOOP; END $$`);
+      expect(new Set(await limits())).toEqual(new Set([null]));
+      await store.migrate();
+      await store.ensurePartitions(new Date('2027-09-01T00:00:00Z'));
+      const all = await limits();
+      expect(all.length).toBeGreaterThan(monthOf(new Date('2027-09-01')) - monthOf(new Date('2026-05-01')));
+      expect(new Set(all.map(String))).toEqual(
+        new Set([`gin_pending_list_limit=${SEARCH_PENDING_LIMIT_KB}`]),
+      );
     } finally {
       await store.close();
       await pool.end();

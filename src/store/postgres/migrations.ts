@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { EXPORT_MIGRATION } from './export.ts';
 import { MEMBERS_MIGRATION } from './members.ts';
+import { limitSearchPendingSql } from './partitions.ts';
 import { SLIM_EVENTS_MIGRATION } from './slim-events.ts';
 
 /** One schema step. Versions are applied in order and recorded in `schema_migrations`. */
@@ -155,6 +156,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'members and service secrets', sql: MEMBERS_MIGRATION },
   { version: 5, name: 'events in seq order, for exports', sql: EXPORT_MIGRATION },
   { version: 6, name: 'search expression, failures index, deflated payloads', sql: SLIM_EVENTS_MIGRATION },
+  // New partitions get the same limit as they are created (partitions.ts).
+  { version: 7, name: 'short pending lists on the trigram indexes', sql: limitSearchPendingSql() },
 ];
 
 /**

@@ -1,14 +1,14 @@
 /**
  * @module The read side of the PostgreSQL event store: list (filters + keyset pages; SQL in
- * list-sql.ts, free text in search.ts), get, actors and head. Every query starts with
- * account_id = $1.
+ * list-sql.ts, recent months first in recent-first.ts, free text in search.ts), get, actors and
+ * head. Every query starts with account_id = $1.
  */
 import type pg from 'pg';
 import type { Stream } from '../../events/catalog.ts';
 import { GENESIS_HASH } from '../../events/chain.ts';
 import type { Actor, AuditEvent } from '../../events/schema.ts';
 import type { EventPage, EventQuery } from '../types.ts';
-import { listSql } from './list-sql.ts';
+import { recentFirstRows } from './recent-first.ts';
 import { EVENT_COLUMNS, type EventRow, type SummaryRow, toActor, toEvent, toSummary } from './rows.ts';
 import { searchRows } from './search.ts';
 
@@ -42,19 +42,18 @@ SELECT ids.actor_id, latest.actor_type, email.actor_email, name.actor_name
 /** One event by id: probes the primary key (account_id, id, occurred_at) of each partition. */
 export const GET_SQL = `SELECT ${EVENT_COLUMNS} FROM events WHERE account_id = $1 AND id = $2 LIMIT 1`;
 
-/** Up to limit + 1 rows of a list page (one more than shown, to know whether more follow). */
-async function listRows(pool: pg.Pool, accountId: string, query: EventQuery): Promise<SummaryRow[]> {
-  const { q } = query;
-  if (q !== undefined) return searchRows(pool, accountId, { ...query, q });
-  const { sql, params } = listSql(accountId, query);
-  return (await pool.query<SummaryRow>(sql, params)).rows;
-}
+/** The read methods of the EventStore, over a pool; `clock` tells list which months are recent. */
+export function createReads(pool: pg.Pool, clock: () => Date) {
+  /** Up to limit + 1 rows of a list page (one more than shown, to know whether more follow). */
+  const listRows = (accountId: string, query: EventQuery): Promise<SummaryRow[]> => {
+    const { q } = query;
+    if (q !== undefined) return searchRows(pool, accountId, { ...query, q });
+    return recentFirstRows(pool, accountId, query, clock());
+  };
 
-/** The read methods of the EventStore, over a pool. */
-export function createReads(pool: pg.Pool) {
   return {
     async list(accountId: string, query: EventQuery): Promise<EventPage> {
-      const rows = await listRows(pool, accountId, query);
+      const rows = await listRows(accountId, query);
       const more = rows.length > query.limit;
       const events = rows.slice(0, query.limit).map(toSummary);
       const last = events.at(-1);
