@@ -3,8 +3,8 @@
  * list latency, export, HTTP ingest and middleware overhead in that order, each phase isolated so
  * one failure is reported without losing the others.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { openStore } from '../src/store/open-store.ts';
 import type { BenchEngine } from './engines/types.ts';
 import {
@@ -141,7 +141,12 @@ async function loadDataSet(ctx: Context): Promise<DataSet> {
       ingest,
     };
     // Only a kept data set needs its meta file (a temporary one is deleted with the work directory).
-    if (options.reuse) writeFileSync(metaPath(ctx, url, label), JSON.stringify(meta));
+    if (options.reuse) {
+      // A PostgreSQL data set's samples go to the results folder, which a fresh clone lacks.
+      const path = metaPath(ctx, url, label);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, JSON.stringify(meta));
+    }
     return { url, samples, ingest, reused: false, rawUrl };
   } finally {
     await raw?.close();
@@ -151,12 +156,13 @@ async function loadDataSet(ctx: Context): Promise<DataSet> {
 
 async function measureLoadAndDisk(ctx: Context): Promise<DataSet | null> {
   let data: DataSet | null = null;
-  const needsData = [1, 4, 5, 6].some((n) => ctx.options.only.has(n));
-  if (!needsData) return null;
+  const needing = [1, 4, 5, 6].find((n) => ctx.options.only.has(n));
+  if (needing === undefined) return null;
   try {
     data = await loadDataSet(ctx);
   } catch (error) {
-    await phase(ctx, 1, 'store ingest (load)', async () => {
+    // Reported under a measurement that was asked for, so `--only 4` fails loudly too.
+    await phase(ctx, needing, 'loading the data set', async () => {
       throw error;
     });
     return null;
