@@ -213,8 +213,9 @@ export function createSqliteEngine(workDir: string): BenchEngine {
       removeDatabase(target);
       copyFileSync(source, target);
       // On disk before anyone measures: otherwise the kernel writes the copy back (~750 MB at 1e6)
-      // during the next timed run, and its syncs wait behind that writeback (measured: the raw
-      // one-row-per-transaction baseline of measurement 3 ranged from 950 to 1,900 rows/s).
+      // during the next timed run, and its syncs wait behind that writeback (measured at 1e6: the
+      // raw one-row-per-transaction baseline of measurement 3 did 1,007 rows/s on an unsynced copy,
+      // ~1,900 on synced ones).
       const fd = openSync(target, 'r+');
       try {
         fsyncSync(fd);
