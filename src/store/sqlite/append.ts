@@ -31,6 +31,7 @@ import type { SqliteDatabase, StatementCache } from './database.ts';
 import { INSERT_BLOCK_SQL, planDetails } from './detail-blocks.ts';
 import type { DetailDictionaries } from './dictionary.ts';
 import type { IngestJournal } from './journal.ts';
+import { recordSpanBounds } from './span-bounds.ts';
 import { apiTerm, TERM_KIND } from './vocabulary.ts';
 import { type BatchVocabulary, createVocabularyWriter } from './vocabulary-writer.ts';
 import { createWalSync } from './wal-sync.ts';
@@ -203,6 +204,11 @@ export function insertSealed(
       throw invalidEvent(index, field, `violates a storage constraint (${error.message})`);
     }
   });
+  recordSpanBounds(
+    statements,
+    accountKey,
+    sealed.map(({ event }) => event),
+  );
 }
 
 const sameForm = (a: AuditEvent['actor'], b: AuditEvent['actor']): boolean =>

@@ -160,7 +160,11 @@ describe('migration 009 (kind index)', () => {
   it('replaces the operation and category indexes of a database created at 008, and its events are still found', async () => {
     const path = freshPath();
     const db = openDatabase(path);
-    migrate(db, loadMigrations().slice(0, 8));
+    // Every migration but 009: 010's span bounds, which every append writes, do not depend on it.
+    migrate(
+      db,
+      loadMigrations().filter((m) => m.version !== 9),
+    );
     db.close();
     // The events table is the same at 008 and 009: the store appends before it migrates.
     const store = createSqliteStore({ path, writerThread: false });

@@ -81,6 +81,8 @@ export type ListPlan =
       recent: (below: bigint | null) => SqlQuery;
       /** Every row key of the stream below `below` that occurred at or after `occurredAt` (ms). */
       newerBelow: (below: bigint, occurredAt: number) => SqlQuery;
+      /** The trigram candidates from row key `from` up to (not including) `below`. */
+      trigramBetween: (from: bigint, below: bigint) => SqlQuery;
     };
 
 /** Rows a free-text query may look up one by one before another strategy is cheaper. */
@@ -309,8 +311,13 @@ export function planList(accountKey: number, q: CodedQuery): ListPlan {
       WHERE account_key = ? AND stream = ? AND occurred_at >= ? AND row_key < ?`,
     params: [accountKey, streamCode(q.stream), occurredAt, below],
   });
+  const trigramBetween = (from: bigint, below: bigint) => ({
+    sql: 'SELECT rowid FROM events_fts WHERE events_fts MATCH ? AND rowid >= ? AND rowid < ?',
+    params: [trigramQuery(text), from, below],
+  });
   return {
     kind: 'search',
+    trigramBetween,
     candidates: candidateRows,
     searchAmong,
     window,

@@ -6,6 +6,7 @@ import type { EventPage, EventQuery } from '../types.ts';
 import { rowToSummary, type SummaryRow } from './codec.ts';
 import type { StatementCache } from './database.ts';
 import { codeQuery, type ListPlan, planList, RECENT_CHUNK, type SqlQuery } from './list-sql.ts';
+import { lateSpans, spanOfRowKey, spanStart } from './span-bounds.ts';
 import type { Stored, Vocabulary } from './vocabulary.ts';
 
 type Row = Stored<SummaryRow>;
@@ -13,13 +14,15 @@ type SearchPlan = Extract<ListPlan, { kind: 'search' }>;
 
 /** Chunks of trigram candidates `recent` examines before it reads them all at once instead. */
 const MAX_RECENT_CHUNKS = 8;
-/** Fewer candidates than this are looked up at once; more, newest first (see `newestFirst`). */
-const LOOKUP_ALL_BELOW = 2 * RECENT_CHUNK;
 /**
- * Time-index entries a completion may scan per candidate it spares looking up (see `newestFirst`):
- * on the 5e6 bench data a covering scan took ~33 ns an entry, a candidate's lookup ~1.4 µs.
+ * Candidates `newestFirst` looks up at a time: a page and a quarter. A candidate's lookup reads a
+ * row from anywhere in the account's history, rarely cached (~16 µs on the 5e6 bench data set
+ * when it is not, ~6 µs when it is), so a term whose candidates mostly match fills its page from
+ * one chunk, and the span bounds spare the rest.
  */
-const SCAN_PER_LOOKUP = 40;
+const lookupChunk = (limit: number) => Math.ceil((limit + 1) * 1.25);
+/** Late spans whose trigram candidates `recent` reads one span at a time; beyond, the time index. */
+const MAX_LATE_SPANS = 8;
 
 const descending = (a: bigint, b: bigint) => (a < b ? 1 : a > b ? -1 : 0);
 
@@ -42,12 +45,26 @@ export function createLister(
   const among = (plan: SearchPlan, keys: readonly bigint[]) => rows(plan.searchAmong(`[${keys.join(',')}]`));
 
   /**
+   * The trigram candidates below row key `below` that may have occurred at or after `occurredAt`:
+   * those of the spans whose bound reaches it, or, when many spans do (events imported out of
+   * order), every row of the stream the time index lists from then on.
+   */
+  const lateCandidates = (plan: SearchPlan, accountKey: number, below: bigint, occurredAt: number) => {
+    const late = lateSpans(statements, accountKey, below, occurredAt);
+    if (late.length > MAX_LATE_SPANS) return rowKeys(plan.newerBelow(below, occurredAt));
+    return late.flatMap((span) => {
+      const next = spanStart(accountKey, span + 1);
+      return rowKeys(plan.trigramBetween(spanStart(accountKey, span), next < below ? next : below));
+    });
+  };
+
+  /**
    * A page of a term too common to look up every candidate and too rare for the window: the
    * trigram candidates newest first (row keys grow with seq), a chunk at a time, until the matches
    * fill a page. Exact although the page is ordered by occurredAt, not seq: a match not examined
    * has a row key below the lowest examined; if it belongs on the page it occurred at or after
-   * the page's last row, and the time index lists all such row keys without reading a row (events
-   * that arrive out of order are few). Undefined when the term needs more chunks than allowed, or
+   * the page's last row, and `lateCandidates` lists all such row keys without reading a row.
+   * Undefined when the term needs more chunks than allowed, or
    * matches actors (their events are not trigram candidates).
    */
   const recent = (plan: SearchPlan, limit: number, accountKey: number): Row[] | undefined => {
@@ -62,7 +79,7 @@ export function createLister(
       below = keys[keys.length - 1]!;
       kept = page.map((row) => (BigInt(accountKey) << 40n) | BigInt(row.seq));
       if (page.length > limit) {
-        const newer = rowKeys(plan.newerBelow(below, page[page.length - 1]!.occurred_at));
+        const newer = lateCandidates(plan, accountKey, below, page.at(-1)!.occurred_at);
         return newer.length === 0 ? page : among(plan, [...kept, ...newer]);
       }
     }
@@ -71,35 +88,29 @@ export function createLister(
 
   /**
    * A page from a complete candidate list: looked up newest first (by row key), a chunk at a time,
-   * until the matches fill a page, then completed as in `recent` from the time index, keeping only
-   * row keys that are candidates. A file name with 1–2k events no longer reads every one of them.
+   * until the matches fill a page. A candidate not looked up yet belongs on it only if it occurred
+   * at or after the page's last row, so only those in spans whose bound reaches that time
+   * (span-bounds.ts) are looked up too: usually none, as events arrive mostly in time order.
    */
   const newestFirst = (
     plan: SearchPlan,
     candidates: readonly bigint[],
     limit: number,
     accountKey: number,
-  ) => {
+  ): Row[] => {
     const sorted = [...new Set(candidates)].sort(descending);
+    const chunk = lookupChunk(limit);
     let kept: bigint[] = [];
-    for (let start = 0; start < sorted.length; start += RECENT_CHUNK) {
-      const keys = sorted.slice(start, start + RECENT_CHUNK);
+    for (let start = 0; start < sorted.length; start += chunk) {
+      const keys = sorted.slice(start, start + chunk);
       const page = among(plan, [...kept, ...keys]);
-      const unexamined = sorted.slice(start + RECENT_CHUNK);
+      const unexamined = sorted.slice(start + chunk);
       if (unexamined.length === 0) return page;
       kept = page.map((row) => (BigInt(accountKey) << 40n) | BigInt(row.seq));
       if (page.length > limit) {
-        const below = keys[keys.length - 1]!;
-        // The completion scans the time index over about as many rows as the account appended since
-        // `below`: when that is many per candidate left, looking those candidates up costs less.
-        if (Number(sorted[0]! - below) > SCAN_PER_LOOKUP * unexamined.length) {
-          return among(plan, [...kept, ...unexamined]);
-        }
-        const left = new Set(unexamined);
-        const newer = rowKeys(plan.newerBelow(below, page[page.length - 1]!.occurred_at)).filter((key) =>
-          left.has(key),
-        );
-        return newer.length === 0 ? page : among(plan, [...kept, ...newer]);
+        const late = new Set(lateSpans(statements, accountKey, keys.at(-1)!, page.at(-1)!.occurred_at));
+        const maybe = unexamined.filter((key) => late.has(spanOfRowKey(key)));
+        return maybe.length === 0 ? page : among(plan, [...kept, ...maybe]);
       }
     }
     return [];
@@ -110,7 +121,6 @@ export function createLister(
   // when those hold too few matches, every candidate.
   const search = (plan: SearchPlan, limit: number, accountKey: number): Row[] => {
     const candidates = rowKeys(plan.candidates);
-    if (candidates.length < LOOKUP_ALL_BELOW) return candidates.length === 0 ? [] : among(plan, candidates);
     if (candidates.length < plan.budget) return newestFirst(plan, candidates, limit, accountKey);
     const newest = recent(plan, limit, accountKey);
     if (newest) return newest;

@@ -14,6 +14,7 @@ import { FIXTURE_TIME, isoPlus, makePendingEvent } from '../conformance-fixtures
 import type { EventQuery, Store } from '../types.ts';
 import { createSqliteStore } from './index.ts';
 import { RECENT_CHUNK, SEARCH_BUDGET, trigramQuery } from './list-sql.ts';
+import { SPAN_SIZE } from './span-bounds.ts';
 
 const ACCOUNT = 'search';
 const ROWS = 2 * SEARCH_BUDGET + 200;
@@ -149,6 +150,38 @@ describe('free-text search beyond the search budget', () => {
     await expectReference({ stream: 'central', q: 'abcdef-ghijkl' }, 10, true, sparse);
     // Text an actor's name holds: the actor's events are no trigram candidates.
     await expectReference({ stream: 'central', q: 'mnopqr' }, 10, true, sparse);
+  });
+
+  it('finds late arrivals spread over more spans than it reads one by one, through the time index', async () => {
+    // An import: every span of the account holds an event that occurred after all the others.
+    const spans = 10;
+    const pending = Array.from({ length: spans * SPAN_SIZE }, (_, i) =>
+      makePendingEvent({
+        target: { type: 'file', id: `m${i}`, name: `imported-file-${i}.jpg` },
+        occurredAt: isoPlus(FIXTURE_TIME, i % SPAN_SIZE === 100 ? 10 ** 9 + i : i * 1000),
+      }),
+    );
+    await appendOk(store, 'search-imported', pending);
+    const imported = pending.map((p, i) => ({
+      ...p,
+      accountId: 'search-imported',
+      seq: i + 1,
+      prevHash: '',
+      hash: '',
+    }));
+    expect(trigramCandidates('imported-file')).toBeGreaterThanOrEqual(SEARCH_BUDGET);
+    const first = await store.events.list('search-imported', {
+      stream: 'central',
+      q: 'imported-file',
+      limit: 50,
+    });
+    expect(first.events.slice(0, spans).map((e) => e.seq)).toEqual(
+      Array.from({ length: spans }, (_, span) => (spans - 1 - span) * SPAN_SIZE + 101),
+    );
+    await expectReference({ stream: 'central', q: 'imported-file' }, 50, false, [
+      'search-imported',
+      imported,
+    ]);
   });
 
   it('looks up a few hundred candidates newest first, and still puts late arrivals first', async () => {

@@ -45,7 +45,7 @@ describe('SQLite engine', () => {
   it('applies migrations once, however often migrate() runs', () => {
     const db = openDatabase(freshPath());
     try {
-      expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       expect(migrate(db)).toEqual([]);
       expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
         { version: 1, name: 'init' },
@@ -57,6 +57,7 @@ describe('SQLite engine', () => {
         { version: 7, name: 'ingest_journal' },
         { version: 8, name: 'zstd_dictionaries' },
         { version: 9, name: 'kind_index' },
+        { version: 10, name: 'span_bounds' },
       ]);
     } finally {
       db.close();
