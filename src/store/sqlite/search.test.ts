@@ -129,6 +129,18 @@ describe('free-text search beyond the search budget', () => {
     await expectReference({ stream: 'central', q: 'NEEDLE-OLD-1', from: isoPlus(FIXTURE_TIME, 500_000) }, 40);
   });
 
+  it('writes the trigram index in leaves of ~500 bytes, which its large doclists can skip through', () => {
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(raw.prepare("SELECT v FROM events_fts_config WHERE k = 'pgsz'").pluck().get()).toBe(500);
+      // FTS5's default leaves are ~4,000 bytes; a leaf ends once past the size, by one entry at most.
+      const leaves = raw.prepare('SELECT max(length(block)) FROM events_fts_data WHERE id > 10').pluck();
+      expect(leaves.get()).toBeLessThan(1000);
+    } finally {
+      raw.close();
+    }
+  });
+
   it('drops trigram false positives (all trigrams present, the substring not)', async () => {
     expect(trigramCandidates('abcd')).toBeGreaterThan(0);
     expect((await store.events.list(ACCOUNT, { stream: 'central', q: 'abcd', limit: 50 })).events).toEqual(
