@@ -184,6 +184,7 @@ async function measureLoadAndDisk(ctx: Context): Promise<DataSet | null> {
 async function measureReads(ctx: Context, data: DataSet | null): Promise<void> {
   if (!data) return;
   await phase(ctx, 4, 'list queries', async () => {
+    await ctx.engine.warmCache(data.url);
     const store = await openStore(data.url);
     const raw = await ctx.engine.openRawReader(data.url);
     try {
@@ -202,6 +203,7 @@ async function measureReads(ctx: Context, data: DataSet | null): Promise<void> {
     }
   });
   await phase(ctx, 5, 'export', async () => {
+    await ctx.engine.warmCache(data.url);
     const { runExport } = await import('./measure/export.ts');
     const result = await runExport({
       databaseUrl: data.url,

@@ -197,6 +197,10 @@ export async function createPostgresEngine(options: {
       const result = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName(label)]);
       return (result.rowCount ?? 0) > 0;
     },
+    async warmCache() {
+      // Nothing: the files belong to the server (with --pg-url, maybe on another machine), which
+      // reads through its own buffer pool.
+    },
     async openRawWriter(sourceUrl, targetUrl) {
       const store = await openStore(targetUrl);
       await store.close();

@@ -3,7 +3,16 @@
  * hand-written baselines — a prepared INSERT of the same rows into the same schema (created by our
  * own migrations), and list queries written as plain SQL against the store's own file.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/open-store.ts';
@@ -188,6 +197,17 @@ function createRawReader(db: Database.Database): RawReader {
   };
 }
 
+/** Reads a file from start to end through one 1 MiB buffer: into the page cache, not into memory. */
+function readWhole(path: string): void {
+  const fd = openSync(path, 'r');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  try {
+    while (readSync(fd, buffer, 0, buffer.length, null) > 0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * The SQLite engine, keeping its files in `workDir`.
  *
@@ -226,6 +246,10 @@ export function createSqliteEngine(workDir: string): BenchEngine {
     },
     async exists(label) {
       return existsSync(fileOf(label));
+    },
+    async warmCache(url) {
+      const path = pathOf(url);
+      for (const file of [path, `${path}-wal`]) if (existsSync(file)) readWhole(file);
     },
     async openRawWriter(sourceUrl, targetUrl) {
       // Our own migrations create the schema: the baseline writes to exactly the same tables.

@@ -62,6 +62,11 @@ export interface BenchEngine {
   /** A raw writer copying from `sourceUrl` into `targetUrl` (migrated here by our own migrations). */
   openRawWriter(sourceUrl: string, targetUrl: string): Promise<RawWriter>;
   openRawReader(url: string): Promise<RawReader>;
+  /**
+   * Reads the database's files once, so the read measurements find them in the OS page cache
+   * rather than finding whatever the kernel happened to keep (see bench/README.md).
+   */
+  warmCache(url: string): Promise<void>;
   /** Bytes the events take on disk (after a checkpoint), and how many events there are. */
   footprint(url: string): Promise<{ bytes: number; events: number; detail: Record<string, number> }>;
   /** Stops servers and removes temporary databases. */
