@@ -114,6 +114,13 @@ function prepareBatches(db: SqliteDatabase, dictionaries: DetailDictionaries) {
        WHERE r.account_key = event_actors.account_key AND r.stream = event_actors.stream
          AND r.actor_id = event_actors.actor_id)`,
   );
+  // The span bounds (span-bounds.ts) of spans with no event left: never read again, as no later
+  // event can take a seq there.
+  const pruneSpanBounds = db.prepare(
+    `DELETE FROM event_span_bounds AS b WHERE account_key = ? AND NOT EXISTS (
+       SELECT 1 FROM events WHERE row_key BETWEEN ((b.account_key << 40) | (b.span << 10))
+         AND ((b.account_key << 40) | ((b.span << 10) + 1023)))`,
+  );
   const deleteOnce = db.transaction((accountKey: number, stream: number, cutoff: number, limit: number) => {
     clearBatch.run();
     const picked = pickBatch.run(accountKey, stream, cutoff, limit).changes;
@@ -130,6 +137,7 @@ function prepareBatches(db: SqliteDatabase, dictionaries: DetailDictionaries) {
   const pruneOnce = db.transaction((accountKey: number) => {
     pruneActorRefs.run(accountKey);
     pruneActors.run(accountKey);
+    pruneSpanBounds.run(accountKey);
   });
   return {
     deleteBatch: (accountKey: number, stream: number, cutoff: number, limit: number): number =>

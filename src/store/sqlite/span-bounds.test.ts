@@ -114,6 +114,29 @@ describe('span bounds', () => {
     expect(recorded).toHaveLength(5);
   });
 
+  it('retention drops the bounds of spans it emptied, and keeps the others', async () => {
+    const path = freshPath();
+    const store = createSqliteStore({ path, writerThread: false });
+    await store.migrate();
+    await store.accounts.create({
+      id: 'acme',
+      name: 'Acme',
+      plan: 'enterprise',
+      auditLogsEnabled: true,
+      retentionDays: 30,
+    });
+    const now = Date.parse(FIXTURE_TIME) + 40 * 86_400_000;
+    // Seqs 1..1100 occurred 40 days before `now`, the rest just before it.
+    const pending = events(2 * SPAN_SIZE + 52).map((event, i) =>
+      i < 1100 ? event : { ...event, occurredAt: isoPlus(FIXTURE_TIME, 39 * 86_400_000 + i) },
+    );
+    await appendOk(store, 'acme', pending);
+    expect(readBounds(path).map((b) => b.span)).toEqual([0, 1, 2]);
+    expect((await store.events.purgeExpired(new Date(now))).deletedEvents).toBe(1100);
+    await store.close();
+    expect(readBounds(path).map((b) => b.span)).toEqual([1, 2]);
+  });
+
   it('lateSpans lists, newest first, the spans at or below a row key whose bound reaches a time', async () => {
     const path = freshPath();
     const store = createSqliteStore({ path, writerThread: false });
