@@ -64,8 +64,8 @@ export function createLister(
    * fill a page. Exact although the page is ordered by occurredAt, not seq: a match not examined
    * has a row key below the lowest examined; if it belongs on the page it occurred at or after
    * the page's last row, and `lateCandidates` lists all such row keys without reading a row.
-   * Undefined when the term needs more chunks than allowed, or
-   * matches actors (their events are not trigram candidates).
+   * Undefined when the term needs more chunks than allowed, or matches actors (their events are
+   * not trigram candidates).
    */
   const recent = (plan: SearchPlan, limit: number, accountKey: number): Row[] | undefined => {
     if (count(plan.actorsMatch) === 1) return undefined;
@@ -116,9 +116,9 @@ export function createLister(
     return [];
   };
 
-  // Free text: the candidates when few; else the newest candidates; else (a term of actors, or
-  // one that matches few of its candidates) the newest rows along the driving index, and only
-  // when those hold too few matches, every candidate.
+  // Free text: the candidates newest first when fewer than the budget; else the newest trigram
+  // candidates; else (a term of actors, or one that matches few of its candidates) the newest rows
+  // along the driving index, and only when those hold too few matches, every candidate.
   const search = (plan: SearchPlan, limit: number, accountKey: number): Row[] => {
     const candidates = rowKeys(plan.candidates);
     if (candidates.length < plan.budget) return newestFirst(plan, candidates, limit, accountKey);
