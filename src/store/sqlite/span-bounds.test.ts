@@ -18,7 +18,14 @@ import { lateSpans, SPAN_SIZE, spanOfRowKey, spanOfSeq, spanStart } from './span
 const dir = mkdtempSync(join(tmpdir(), 'auditlog-span-bounds-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
-const freshPath = () => join(dir, `bounds-${files++}.db`);
+
+/** A migrated store on a new file; `journal` appends single events through the writer thread's journal. */
+async function freshStore(journal = false) {
+  const path = join(dir, `bounds-${files++}.db`);
+  const store = createSqliteStore({ path, writerThread: journal });
+  await store.migrate();
+  return { path, store };
+}
 
 type Bound = { account_key: number; span: number; latest_occurred_at: number };
 
@@ -65,9 +72,7 @@ describe('span bounds', () => {
   });
 
   it('batches record the latest occurredAt of each span, and an older event never lowers it', async () => {
-    const path = freshPath();
-    const store = createSqliteStore({ path, writerThread: false });
-    await store.migrate();
+    const { path, store } = await freshStore();
     await appendOk(store, 'acme', events(2500));
     await appendOk(store, 'other', events(10, 5000));
     // An event that occurred long before the others of its span.
@@ -79,9 +84,7 @@ describe('span bounds', () => {
   });
 
   it('single events, journaled and drained, record their spans too', async () => {
-    const path = freshPath();
-    const store = createSqliteStore({ path });
-    await store.migrate();
+    const { path, store } = await freshStore(true);
     const pending = events(40);
     // One event per call, in reverse order of time: each one occurred before the one stored before it.
     for (const event of pending.reverse()) await appendOk(store, 'acme', [event]);
@@ -94,9 +97,7 @@ describe('span bounds', () => {
   });
 
   it('the migration computes from existing events the bounds appends record', async () => {
-    const path = freshPath();
-    const store = createSqliteStore({ path, writerThread: false });
-    await store.migrate();
+    const { path, store } = await freshStore();
     await appendOk(store, 'acme', events(3000));
     await appendOk(store, 'other', events(1100, 77));
     await store.close();
@@ -115,9 +116,7 @@ describe('span bounds', () => {
   });
 
   it('retention drops the bounds of spans it emptied, and keeps the others', async () => {
-    const path = freshPath();
-    const store = createSqliteStore({ path, writerThread: false });
-    await store.migrate();
+    const { path, store } = await freshStore();
     await store.accounts.create({
       id: 'acme',
       name: 'Acme',
@@ -138,9 +137,7 @@ describe('span bounds', () => {
   });
 
   it('lateSpans lists, newest first, the spans at or below a row key whose bound reaches a time', async () => {
-    const path = freshPath();
-    const store = createSqliteStore({ path, writerThread: false });
-    await store.migrate();
+    const { path, store } = await freshStore();
     // Spans 0 and 2 hold an event that occurred after every event of span 1.
     const pending = events(3 * SPAN_SIZE);
     pending[5] = makePendingEvent({ occurredAt: isoPlus(FIXTURE_TIME, 10 ** 7) });
