@@ -114,8 +114,8 @@ function prepareBatches(db: SqliteDatabase, dictionaries: DetailDictionaries) {
        WHERE r.account_key = event_actors.account_key AND r.stream = event_actors.stream
          AND r.actor_id = event_actors.actor_id)`,
   );
-  // The span bounds (span-bounds.ts) of spans with no event left: never read again, as no later
-  // event can take a seq there.
+  // The span bounds (span-bounds.ts) of spans with no event left go: no candidate can come from
+  // them. Should a later event take a seq in one (the newest span), its insert records it again.
   const pruneSpanBounds = db.prepare(
     `DELETE FROM event_span_bounds AS b WHERE account_key = ? AND NOT EXISTS (
        SELECT 1 FROM events WHERE row_key BETWEEN ((b.account_key << 40) | (b.span << 10))

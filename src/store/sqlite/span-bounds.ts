@@ -2,7 +2,7 @@
  * @module Span bounds (migrations/010_span_bounds.sql): the latest occurredAt among each span of
  * {@link SPAN_SIZE} consecutive seqs of an account, recorded with every insert into events. A
  * free-text page built from its newest candidates (by row key) asks them which older candidates
- * could still occurred late enough to belong on it (list.ts).
+ * could have occurred late enough to belong on it (list.ts).
  */
 import type { AuditEvent } from '../../events/schema.ts';
 import { isoToMs } from './codec.ts';

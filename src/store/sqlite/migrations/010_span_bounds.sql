@@ -7,8 +7,8 @@
 -- candidate), which cost more than the page itself for a term spread over months. These bounds
 -- prove it from a few rows: only candidates in spans whose bound reaches the page's last
 -- occurredAt are looked up (span-bounds.ts). A bound is never lowered (retention may leave it
--- above the events left), so it stays an upper bound: at worst a candidate is looked up for
--- nothing. A row per 1,024 events: ~5,000 rows for 5M events.
+-- above the events left, and deletes it with the span's last event), so it stays an upper bound:
+-- at worst a candidate is looked up for nothing. A row per 1,024 events: ~5,000 for 5M events.
 CREATE TABLE event_span_bounds (
   account_key INTEGER NOT NULL,
   span INTEGER NOT NULL, -- seq >> 10
