@@ -142,6 +142,8 @@ function createRawReader(url: string): RawReader {
       const result = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
       return result.rows.map((r) => r['QUERY PLAN'].trim()).join('; ');
     },
+    // The server's shared buffers serve our store and this reader alike: nothing of its own to fill.
+    fillCache: async () => {},
     close: () => pool.end(),
   };
 }

@@ -171,6 +171,11 @@ function listSql(
   return { sql, params };
 }
 
+/** What fillCache reads: rows and payloads of an account's oldest events, as an export would. */
+const FILL_SQL = `SELECT sum(length(detail)) FROM (SELECT detail FROM events
+  WHERE account_key = (SELECT account_key FROM event_accounts WHERE account_id = ?)
+  ORDER BY row_key LIMIT ?)`;
+
 function createRawReader(db: Database.Database): RawReader {
   const statements = new Map<string, Database.Statement>();
   const prepared = (sql: string) => {
@@ -182,6 +187,9 @@ function createRawReader(db: Database.Database): RawReader {
     return statement;
   };
   return {
+    async fillCache(accountId, events) {
+      prepared(FILL_SQL).pluck().get(accountId, events);
+    },
     async list(accountId, query) {
       const { sql, params } = listSql(accountId, query, filterCodes(prepared, accountId, query));
       return Math.min(query.limit, prepared(sql).all(...params).length);
