@@ -68,8 +68,9 @@ export interface BenchEngine {
   openRawWriter(sourceUrl: string, targetUrl: string): Promise<RawWriter>;
   openRawReader(url: string): Promise<RawReader>;
   /**
-   * Reads the database's files once, so the read measurements find them in the OS page cache
-   * rather than finding whatever the kernel happened to keep (see bench/README.md).
+   * Brings the data set to the state a running server keeps it in before reads are timed. SQLite:
+   * reads the file once, so the read measurements find it in the OS page cache rather than
+   * whatever the kernel happened to keep (see bench/README.md). PostgreSQL: autovacuum's pass.
    */
   warmCache(url: string): Promise<void>;
   /** Bytes the events take on disk (after a checkpoint), and how many events there are. */
