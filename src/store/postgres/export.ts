@@ -44,15 +44,33 @@ export function exportSql(
   return { sql, params };
 }
 
+/**
+ * A name for each page query's text, so each connection parses and plans it once per shape (which
+ * filters are present), not once per page: a page of 100 events across a year's partitions took
+ * ~12.7 ms to query unnamed, ~7.1 ms named (bench quick data set, measurement 5).
+ */
+function statementNames(): (sql: string) => string {
+  const names = new Map<string, string>();
+  return (sql) => {
+    let name = names.get(sql);
+    if (name === undefined) {
+      name = `export-page-${names.size + 1}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+}
+
 /** Builds exportPage() over a pool. */
 export function createExport(pool: pg.Pool) {
+  const nameOf = statementNames();
   return async function exportPage(accountId: string, query: ExportQuery): Promise<ExportPage> {
     if (!(query.limit >= 1 && query.limit <= EXPORT_MAX_LIMIT))
       throw new AuditlogError('INTERNAL', `exportPage: limit must be 1..${EXPORT_MAX_LIMIT}`);
     if (query.afterSeq >= query.throughSeq || query.streams?.length === 0) return { lines: [], next: null };
     const scanThrough = Math.min(query.throughSeq, query.afterSeq + query.limit * SCAN_PAGES);
     const { sql, params } = exportSql(accountId, query, scanThrough);
-    const { rows } = await pool.query<EventRow>(sql, params);
+    const { rows } = await pool.query<EventRow>({ name: nameOf(sql), text: sql, values: params });
     const events = rows.map(toEvent);
     const reached = rows.length === query.limit ? events[events.length - 1]!.seq : scanThrough;
     return {
