@@ -54,15 +54,22 @@ export function encodePayloads(payloads: Payloads): Buffer {
 }
 
 /**
- * The payloads back from their stored bytes. Throws INTERNAL on an unknown format byte (a corrupt
- * row, or one written by a newer version of the store).
+ * The JSON text of the payloads from their stored bytes, exactly as encodePayloads wrote it. Throws
+ * INTERNAL on an unknown format byte (a corrupt row, or one written by a newer version of the store).
+ */
+export function decodePayloadText(bytes: Uint8Array): string {
+  if (bytes[0] !== DEFLATE_V1)
+    throw new AuditlogError('INTERNAL', `unknown stored payload format ${bytes[0]}`);
+  const json = inflateRawSync(bytes.subarray(1), { dictionary: DICTIONARY_V1, chunkSize: OUTPUT_CHUNK * 2 });
+  return json.toString('utf8');
+}
+
+/**
+ * The payloads back from their stored bytes (see {@link decodePayloadText}).
  *
  * @example
  * decodePayloads(encodePayloads({ request: 1 })); // { request: 1 }
  */
 export function decodePayloads(bytes: Uint8Array): Payloads {
-  if (bytes[0] !== DEFLATE_V1)
-    throw new AuditlogError('INTERNAL', `unknown stored payload format ${bytes[0]}`);
-  const json = inflateRawSync(bytes.subarray(1), { dictionary: DICTIONARY_V1, chunkSize: OUTPUT_CHUNK * 2 });
-  return JSON.parse(json.toString('utf8')) as Payloads;
+  return JSON.parse(decodePayloadText(bytes)) as Payloads;
 }
