@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/pos
 import { isoPlus, makePendingEvent } from '../conformance-fixtures.ts';
 import type { EventQuery } from '../types.ts';
 import { createPostgresStore, type PostgresStore } from './index.ts';
-import { listSql, trigramSql, windowSql } from './list-sql.ts';
+import { assetPathSql, listSql, trigramSql, windowSql } from './list-sql.ts';
 import { ACTORS_SQL, GET_SQL } from './read.ts';
 import { trigramPattern } from './search.ts';
 
@@ -157,6 +157,30 @@ describe('the named list statement (request id)', () => {
       await client.query('DEALLOCATE by_request');
       await client.query('RESET plan_cache_mode');
     }
+  });
+});
+
+describe('the asset-path statement (named)', () => {
+  const query = { stream: 'media' as const, targetPath: '/dir/35.jpg', limit: 50 };
+
+  describe.each(['auto', 'force_generic_plan'])('planned with plan_cache_mode = %s', (mode) => {
+    beforeAll(() => client.query(`SET plan_cache_mode = ${mode}`));
+    afterAll(() => client.query('RESET plan_cache_mode'));
+
+    it('finds the keys in the asset-path index and reads only their rows, by primary key', async () => {
+      const { sql, params } = assetPathSql(target, query);
+      const all = await plan(sql, params);
+      expectIndexed(all, 'events_target_path');
+      expectIndexed(all, 'events_pkey');
+      // The keys come from the index alone; rows are looked up one by one, never hashed or merged.
+      expect(all.some((n) => n['Node Type'] === 'Index Only Scan')).toBe(true);
+      expect(all.some((n) => n['Node Type'] === 'Nested Loop')).toBe(true);
+    });
+  });
+
+  it('lists the asset’s events', async () => {
+    const page = await store.events.list(target, query);
+    expect(page.events.map((e) => e.target?.path)).toEqual(['/dir/35.jpg']);
   });
 });
 

@@ -112,6 +112,36 @@ export function listSql(
 }
 
 /**
+ * Whether every filter of the query is a column of the asset-path index (account, stream, path,
+ * then the page order): then {@link assetPathSql} finds a page's keys without reading a row.
+ */
+export function assetPathOnly(query: EventQuery): boolean {
+  const { actorIds, operations, categories, status, requestId, q } = query;
+  const others = [actorIds, operations, categories, status, requestId, q];
+  return query.targetPath !== undefined && others.every((filter) => filter === undefined);
+}
+
+/**
+ * A page of one asset's history, keys first: the newest limit + 1 keys come from the asset-path
+ * index alone (an index-only scan of every month, then a sort of the asset's keys), and only those
+ * rows are read, by primary key, in the one month each key names. Read in one step, a popular
+ * path (hundreds of events a year) read every row before the sort kept 51: at 5e6 events, p50
+ * ~4.5 ms and p99 up to 27 ms, against ~1.6 and ~4–7 this way. The limit is a literal: a named
+ * statement's generic plan then still knows the page is small and looks each row up.
+ */
+export function assetPathSql(accountId: string, query: EventQuery): SqlQuery {
+  const where = filterConditions(accountId, query);
+  if (query.after) addBefore(where, query.after);
+  const keys = `SELECT id, occurred_at FROM events WHERE ${where.clauses.join(' AND ')}
+    ${PAGE_ORDER} LIMIT ${Math.trunc(query.limit + 1)}`;
+  return {
+    sql: `SELECT ${SUMMARY_COLUMNS} FROM events WHERE account_id = $1 AND (id, occurred_at) IN (${keys})
+    ${PAGE_ORDER}`,
+    params: where.params,
+  };
+}
+
+/**
  * The newest `size` rows of the filters after `before`, each tested for the text as it is read:
  * returns the first `wanted` that match, and the window's last row (`row_no` = `size`) when it is
  * reached first, so the caller knows where the window ended. It stops at whichever comes first.

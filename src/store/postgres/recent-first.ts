@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 import type { EventQuery } from '../types.ts';
-import { listSql, prepared } from './list-sql.ts';
+import { assetPathOnly, assetPathSql, listSql, prepared } from './list-sql.ts';
 import { monthOf, monthStart } from './partitions.ts';
 import type { SummaryRow } from './rows.ts';
 
@@ -50,7 +50,10 @@ export async function recentFirstRows(
   }
   if (query.targetPath !== undefined) {
     // One asset's history: a few events a month, so the recent months rarely fill a page and a
-    // first step would only add a query. Planned for its values: a popular path has thousands.
+    // first step would only add a query.
+    if (assetPathOnly(query))
+      return (await pool.query<SummaryRow>(prepared(assetPathSql(accountId, query)))).rows;
+    // With filters the index does not hold: planned for its values, as a popular path has thousands.
     const { sql, params } = listSql(accountId, query);
     return (await pool.query<SummaryRow>(sql, params)).rows;
   }
