@@ -1,7 +1,7 @@
 /**
  * @module PostgreSQL export's read-ahead: the next page is queried as soon as a page is read, taken
  * only by the request that asks for exactly that page (same account, same query), read again when
- * the read-ahead failed, and never handed to another account's export.
+ * the read-ahead failed or waited too long, and never handed to another account's export.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,19 @@ describe('export read-ahead (PostgreSQL)', () => {
       const second = await exportPage(accounts[1], { ...firstPage(30), afterSeq: first.next! });
       expect(counter.queries).toBe(4); // page 1, its failed read-ahead, page 2 again, page 3 ahead
       expect(pageEvents(second)).toEqual(stored.get(accounts[1])!.slice(30, 60));
+    } finally {
+      await counter.pool.end();
+    }
+  });
+
+  it('reads a page again when its read-ahead waited too long', async () => {
+    const counter = countingPool();
+    const exportPage = createExport(counter.pool, 0); // every read-ahead is already too old
+    try {
+      const first = await exportPage(accounts[0], firstPage(40));
+      const second = await exportPage(accounts[0], { ...firstPage(40), afterSeq: first.next! });
+      expect(counter.queries).toBe(4); // page 1, its read-ahead, page 2 again, page 3 ahead
+      expect(pageEvents(second)).toEqual(stored.get(accounts[0])!.slice(40, 80));
     } finally {
       await counter.pool.end();
     }

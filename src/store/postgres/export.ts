@@ -67,7 +67,16 @@ function nameOf(sql: string): string {
 interface ReadAhead {
   key: string;
   rows: Promise<LineRow[]>;
+  /** When it was sent (ms since the epoch). */
+  sentAt: number;
 }
+
+/**
+ * How long a page read ahead may wait to be taken. An export asks for it within milliseconds; one
+ * left by a client that hung up is dropped, not handed to a retry of the same range much later
+ * (after a retention purge, say).
+ */
+export const READ_AHEAD_MS = 30_000;
 
 /**
  * Pages read ahead at once, across exports: a reader that stops (a client that hangs up) leaves its
@@ -87,7 +96,7 @@ function pageKey(accountId: string, query: ExportQuery): string {
  * core while Node inflates payloads on its own, instead of each waiting for the other (an export
  * asks for the next page as soon as it has written this one).
  */
-export function createExport(pool: pg.Pool) {
+export function createExport(pool: pg.Pool, readAheadMs = READ_AHEAD_MS) {
   const ahead: ReadAhead[] = [];
 
   const readRows = (accountId: string, query: ExportQuery): Promise<LineRow[]> => {
@@ -103,6 +112,7 @@ export function createExport(pool: pg.Pool) {
     const at = ahead.findIndex((page) => page.key === key);
     if (at === -1) return readRows(accountId, query);
     const [page] = ahead.splice(at, 1);
+    if (Date.now() - page!.sentAt >= readAheadMs) return readRows(accountId, query);
     return page!.rows.catch(() => readRows(accountId, query));
   };
 
@@ -110,7 +120,7 @@ export function createExport(pool: pg.Pool) {
     const rows = readRows(accountId, query);
     // Observed at once: an export abandoned before taking it must not leave an unhandled rejection.
     rows.catch(() => {});
-    ahead.push({ key: pageKey(accountId, query), rows });
+    ahead.push({ key: pageKey(accountId, query), rows, sentAt: Date.now() });
     if (ahead.length > MAX_READ_AHEAD) ahead.shift();
   };
 
