@@ -24,6 +24,11 @@ CREATE INDEX events_seq ON events (account_id, seq);
  */
 const SCAN_PAGES = 16;
 
+/** The last seq one call examines. */
+function scanThroughOf(query: ExportQuery): number {
+  return Math.min(query.throughSeq, query.afterSeq + query.limit * SCAN_PAGES);
+}
+
 /** The SQL and parameters of one page: seqs afterSeq+1..scanThrough, filtered, at most limit. */
 export function exportSql(
   accountId: string,
@@ -100,8 +105,7 @@ export function createExport(pool: pg.Pool, readAheadMs = READ_AHEAD_MS) {
   const ahead: ReadAhead[] = [];
 
   const readRows = (accountId: string, query: ExportQuery): Promise<LineRow[]> => {
-    const scanThrough = Math.min(query.throughSeq, query.afterSeq + query.limit * SCAN_PAGES);
-    const { sql, params } = exportSql(accountId, query, scanThrough);
+    const { sql, params } = exportSql(accountId, query, scanThroughOf(query));
     const config = { name: nameOf(sql), text: sql, values: params, rowMode: 'array' as const };
     return pool.query<LineRow>(config).then((result) => result.rows);
   };
@@ -129,8 +133,7 @@ export function createExport(pool: pg.Pool, readAheadMs = READ_AHEAD_MS) {
       throw new AuditlogError('INTERNAL', `exportPage: limit must be 1..${EXPORT_MAX_LIMIT}`);
     if (query.afterSeq >= query.throughSeq || query.streams?.length === 0) return { lines: [], next: null };
     const rows = await takeRows(accountId, query);
-    const scanThrough = Math.min(query.throughSeq, query.afterSeq + query.limit * SCAN_PAGES);
-    const reached = rows.length === query.limit ? Number(rows[rows.length - 1]![0]) : scanThrough;
+    const reached = rows.length === query.limit ? Number(rows[rows.length - 1]![0]) : scanThroughOf(query);
     const next = reached >= query.throughSeq ? null : reached;
     if (next !== null) {
       readAhead(accountId, { ...query, afterSeq: next });
