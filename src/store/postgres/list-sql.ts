@@ -24,7 +24,7 @@ export interface Conditions {
 
 export const PAGE_ORDER = 'ORDER BY occurred_at DESC, id DESC';
 
-/** One name per distinct statement text, for the whole process (a name never changes its text). */
+/** One name per distinct statement text (lists and export pages), for the whole process: a connection refuses a name it holds for another text. */
 const statementNames = new Map<string, string>();
 
 /**
@@ -35,7 +35,7 @@ const statementNames = new Map<string, string>();
 export function prepared({ sql, params }: SqlQuery): pg.QueryConfig {
   let name = statementNames.get(sql);
   if (name === undefined) {
-    name = `auditlog_list_${statementNames.size + 1}`;
+    name = `auditlog_${statementNames.size + 1}`;
     statementNames.set(sql, name);
   }
   return { name, text: sql, values: params };
