@@ -24,7 +24,10 @@ export interface Conditions {
 
 export const PAGE_ORDER = 'ORDER BY occurred_at DESC, id DESC';
 
-/** One name per distinct statement text (lists and export pages), for the whole process: a connection refuses a name it holds for another text. */
+/**
+ * One name per distinct statement text (list queries and export pages), for the whole process: a
+ * connection refuses a name it already holds for another text.
+ */
 const statementNames = new Map<string, string>();
 
 /**
