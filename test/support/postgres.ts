@@ -40,18 +40,21 @@ async function withAdmin<T>(serverUrl: string, work: (client: pg.Client) => Prom
 }
 
 /**
- * Creates `auditlog_test_<random>` on the test server.
+ * Creates `auditlog_test_<random>` on the test server. The server's databases classify characters
+ * as the C locale does (ASCII letters only); `ctype` gives one another classification, e.g.
+ * 'C.UTF-8', where letters outside ASCII are letters too, as on most production servers.
  *
  * @example
  * const db = await createTestDatabase();
  * const store = createPostgresStore({ connectionString: db.url });
  * afterAll(async () => { await store.close(); await db.drop(); });
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { ctype?: 'C.UTF-8' } = {}): Promise<TestDatabase> {
   const serverUrl = testServerUrl();
   // Only [a-z0-9_] so the name needs no quoting; DDL cannot take the name as a parameter.
   const name = `auditlog_test_${randomBytes(8).toString('hex')}`;
-  await withAdmin(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const locale = options.ctype ? ` TEMPLATE template0 LC_CTYPE '${options.ctype}'` : '';
+  await withAdmin(serverUrl, (client) => client.query(`CREATE DATABASE ${name}${locale}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {

@@ -10,7 +10,7 @@ import type { EventQuery } from '../types.ts';
 import { createPostgresStore, type PostgresStore } from './index.ts';
 import { assetPathSql, listSql, trigramSql, windowSql } from './list-sql.ts';
 import { ACTORS_SQL, GET_SQL } from './read.ts';
-import { trigramPattern } from './search.ts';
+import { SEARCH_KEYS_INDEX, searchKeys } from './search-keys.ts';
 
 // Enough rows per account (two months of them) that an index beats a scan of the partition, as it
 // does in production; with a few hundred rows the planner rightly prefers other plans for q.
@@ -186,19 +186,19 @@ describe('the asset-path statement (named)', () => {
 
 describe('free-text plans', () => {
   const query = { stream: 'central' as const, q: 'T_3_1041', limit: 50 };
-  const pattern = () => trigramPattern(query.q)!;
+  const keys = () => searchKeys(target, query.q)!;
   const before = { occurredAt: isoPlus(BASE, 30 * 86_400_000), id: '01ZZZZZZZZZZZZZZZZZZZZZZZZ' };
 
   it('looks a rare term up in the month a window ended in through the trigram index', async () => {
-    const { sql, params } = trigramSql(target, query, pattern(), { before, from: BASE }, 51);
-    expectIndexed(await plan(sql, params), 'events_search');
+    const { sql, params } = trigramSql(target, query, keys(), { before, from: BASE }, 51);
+    expectIndexed(await plan(sql, params), SEARCH_KEYS_INDEX);
   });
 
   // The store runs these as named statements, which PostgreSQL soon plans once for any parameters.
   const named: Array<[string, () => { sql: string; params: unknown[] }, string]> = [
     ['a first window', () => windowSql(target, query, undefined, 200, 51), 'events_stream'],
     ['a later window', () => windowSql(target, query, before, 2000, 40), 'events_stream'],
-    ['older months', () => trigramSql(target, query, pattern(), { to: BASE }, 51), 'events_search'],
+    ['older months', () => trigramSql(target, query, keys(), { to: BASE }, 51), SEARCH_KEYS_INDEX],
   ];
 
   describe.each(['auto', 'force_generic_plan'])('planned with plan_cache_mode = %s', (mode) => {

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { EventQuery, Keyset } from '../types.ts';
 import { SUMMARY_COLUMNS } from './rows.ts';
+import { SEARCH_KEYS } from './search-keys.ts';
 import { SEARCH_TEXT } from './slim-events.ts';
 
 /** One statement and its parameters. */
@@ -172,13 +173,13 @@ export function windowSql(
 
 /**
  * Rows of the filters within `range` (after `before`, from `from`, before `to`) matching the
- * text, found through the trigram index with `pattern` (see search.ts) and re-checked exactly: the
+ * text, found through the trigram index with `keys` (searchKeys) and re-checked exactly: the
  * newest `wanted`, a literal for the same reason as in windowSql.
  */
 export function trigramSql(
   accountId: string,
   query: EventQuery & { q: string },
-  pattern: string,
+  keys: string[],
   range: { before?: Keyset; from?: string; to?: string },
   wanted: number,
 ): SqlQuery {
@@ -186,7 +187,7 @@ export function trigramSql(
   if (range.before) addBefore(where, range.before);
   if (range.from !== undefined) where.add((p) => `occurred_at >= ${p}::timestamptz`, range.from);
   if (range.to !== undefined) where.add((p) => `occurred_at < ${p}::timestamptz`, range.to);
-  where.add((p) => `${SEARCH_TEXT} LIKE lower(${p})`, pattern);
+  where.add((p) => `${SEARCH_KEYS} @> ${p}::text[]`, keys);
   where.add(TEXT_MATCH, query.q);
   return {
     sql: `SELECT ${SUMMARY_COLUMNS} FROM events WHERE ${where.clauses.join(' AND ')}

@@ -7,9 +7,11 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.ts';
+import { makePendingEvent } from '../conformance-fixtures.ts';
 import { createPostgresStore } from './index.ts';
 import { MIGRATIONS, runMigrations } from './migrations.ts';
 import { createPartitions, monthOf, SEARCH_PENDING_LIMIT_KB } from './partitions.ts';
+import { SEARCH_KEYS, SEARCH_KEYS_INDEX, searchKeys } from './search-keys.ts';
 
 const databases: TestDatabase[] = [];
 
@@ -134,10 +136,12 @@ describe('migration 6 (search expression, one key, deflated payloads)', () => {
       connectionString: url,
       clock: () => new Date('2026-05-01T00:00:00Z'),
     });
-    const limits = async () => {
+    // Migration 7 limited migration 6's index; migration 8 replaced it with its own.
+    const limits = async (index: string) => {
       const { rows } = await pool.query<{ options: string[] | null }>(
         `SELECT c.reloptions AS options FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-          WHERE i.inhparent = 'events_search'::regclass`,
+          WHERE i.inhparent = $1::regclass`,
+        [index],
       );
       return rows.map((row) => row.options);
     };
@@ -152,14 +156,64 @@ describe('migration 6 (search expression, one key, deflated payloads)', () => {
         FOR idx IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'events_search'::regclass LOOP
           EXECUTE format('ALTER INDEX %s RESET (gin_pending_list_limit)', idx);
         END LOOP; END $$`);
-      expect(new Set(await limits())).toEqual(new Set([null]));
+      expect(new Set(await limits('events_search'))).toEqual(new Set([null]));
       await store.migrate();
       await store.ensurePartitions(new Date('2027-09-01T00:00:00Z'));
-      const all = await limits();
+      const all = await limits(SEARCH_KEYS_INDEX);
       expect(all.length).toBeGreaterThan(monthOf(new Date('2027-09-01')) - monthOf(new Date('2026-05-01')));
       expect(new Set(all.map(String))).toEqual(
         new Set([`gin_pending_list_limit=${SEARCH_PENDING_LIMIT_KB}`]),
       );
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+});
+
+describe('migration 8 (free text keyed by account and trigram)', () => {
+  it('indexes the events written before it', async () => {
+    const url = await freshDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    const store = createPostgresStore({
+      connectionString: url,
+      clock: () => new Date('2026-05-01T00:00:00Z'),
+    });
+    try {
+      await runMigrations(
+        pool,
+        MIGRATIONS.filter((m) => m.version < 8),
+      );
+      await createPartitions(pool).ensureAround(new Date('2026-05-01T00:00:00Z'));
+      const [older] = await store.events.appendBatches([
+        {
+          accountId: 'acc_old',
+          events: [
+            makePendingEvent({
+              stream: 'media',
+              target: { type: 'file', id: 'f_1', name: 'Harbour-Lantern.PNG' },
+              occurredAt: '2026-04-20T10:00:00.000Z',
+            }),
+          ],
+        },
+      ]);
+      expect(older?.ok).toBe(true);
+      await store.migrate();
+      // No condition but the keys, and no sequential scan: only migration 8's index can answer.
+      const client = await pool.connect();
+      try {
+        await client.query('SET enable_seqscan = off');
+        const sql = `SELECT target_name FROM events WHERE ${SEARCH_KEYS} @> $1::text[]`;
+        const keys = searchKeys('acc_old', 'lantern.png');
+        const { rows: plan } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, [keys]);
+        expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain(
+          'events_2026_04_auditlog_search_keys_idx',
+        );
+        const { rows } = await client.query<{ target_name: string }>(sql, [keys]);
+        expect(rows).toEqual([{ target_name: 'Harbour-Lantern.PNG' }]);
+      } finally {
+        client.release();
+      }
     } finally {
       await store.close();
       await pool.end();

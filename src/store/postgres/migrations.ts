@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { EXPORT_MIGRATION } from './export.ts';
 import { MEMBERS_MIGRATION } from './members.ts';
 import { limitSearchPendingSql } from './partitions.ts';
+import { SEARCH_KEYS_INDEX, SEARCH_KEYS_MIGRATION } from './search-keys.ts';
 import { SLIM_EVENTS_MIGRATION } from './slim-events.ts';
 
 /** One schema step. Versions are applied in order and recorded in `schema_migrations`. */
@@ -157,7 +158,16 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'events in seq order, for exports', sql: EXPORT_MIGRATION },
   { version: 6, name: 'search expression, failures index, deflated payloads', sql: SLIM_EVENTS_MIGRATION },
   // New partitions get the same limit as they are created (partitions.ts).
-  { version: 7, name: 'short pending lists on the trigram indexes', sql: limitSearchPendingSql() },
+  {
+    version: 7,
+    name: 'short pending lists on the trigram indexes',
+    sql: limitSearchPendingSql('events_search'),
+  },
+  {
+    version: 8,
+    name: 'free text indexed by account and trigram together',
+    sql: `${SEARCH_KEYS_MIGRATION}${limitSearchPendingSql(SEARCH_KEYS_INDEX)};`,
+  },
 ];
 
 /**

@@ -3,6 +3,7 @@
  * (with a cache of months known to exist), listing, and dropping for retention.
  */
 import type pg from 'pg';
+import { SEARCH_KEYS_INDEX } from './search-keys.ts';
 
 /** A month as a single integer: year * 12 + zero-based month (UTC). */
 export type MonthKey = number;
@@ -86,17 +87,17 @@ export interface Partitions {
 export const SEARCH_PENDING_LIMIT_KB = 256;
 
 /**
- * Sets SEARCH_PENDING_LIMIT_KB on the trigram index of one partition, or of every partition. The
- * option cannot be set on a partitioned index, so each partition's copy gets it; to_regclass keeps
- * this harmless on a schema without the index.
+ * Sets SEARCH_PENDING_LIMIT_KB on a trigram index (`index`, the partitioned one) of one partition,
+ * or of every partition. The option cannot be set on a partitioned index, so each partition's copy
+ * gets it; to_regclass keeps this harmless on a schema without the index.
  */
-export function limitSearchPendingSql(partition?: string): string {
+export function limitSearchPendingSql(index: string, partition?: string): string {
   const which = partition === undefined ? '' : ` AND x.indrelid = '${partition}'::regclass`;
   return `DO $$
 DECLARE idx regclass;
 BEGIN
   FOR idx IN SELECT i.inhrelid::regclass FROM pg_inherits i JOIN pg_index x ON x.indexrelid = i.inhrelid
-              WHERE i.inhparent = to_regclass('events_search')${which} LOOP
+              WHERE i.inhparent = to_regclass('${index}')${which} LOOP
     EXECUTE format('ALTER INDEX %s SET (gin_pending_list_limit = ${SEARCH_PENDING_LIMIT_KB})', idx);
   END LOOP;
 END $$`;
@@ -112,7 +113,7 @@ function createSql(month: MonthKey): string[] {
     `DROP TRIGGER IF EXISTS ${name}_no_truncate ON ${name}`,
     `CREATE TRIGGER ${name}_no_truncate BEFORE TRUNCATE ON ${name}
        FOR EACH STATEMENT EXECUTE FUNCTION auditlog_events_append_only()`,
-    limitSearchPendingSql(name),
+    limitSearchPendingSql(SEARCH_KEYS_INDEX, name),
   ];
 }
 

@@ -17,6 +17,7 @@ import type { EventQuery, Keyset } from '../types.ts';
 import { listSql, prepared, type SqlQuery, trigramSql, windowSql } from './list-sql.ts';
 import { monthOf, monthStart } from './partitions.ts';
 import type { SummaryRow } from './rows.ts';
+import { searchKeys } from './search-keys.ts';
 
 /** Rows the first window reads: about what one trigram probe of a large month costs. */
 export const FIRST_WINDOW = 200;
@@ -26,31 +27,6 @@ export const COMMON_HITS = 5;
 export const SECOND_WINDOW = 2000;
 
 type Query = EventQuery & { q: string };
-
-/** Escapes LIKE metacharacters so text matches literally (backslash is LIKE's default escape). */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/**
- * The LIKE pattern the trigram index is probed with (the SQL lower-cases it), or null when it
- * holds no trigram and the index would have to read all of itself. Usually q's runs of ASCII
- * letters and digits in order, joined by `%`: every row containing q matches it, and pg_trgm takes
- * no word-boundary trigrams from it — those a separator in q adds (`bag-35001`: "ag ", "  3",
- * " 35") are in nearly every row and make each probe cost twice as much or more. When the runs give
- * fewer than three trigrams (`bag-15`), q itself: its boundary trigrams are then what narrows it.
- *
- * @example
- * trigramPattern('Bag-35001.JPG'); // '%bag%35001%jpg%'
- * trigramPattern('bag-15'); // '%bag-15%'
- */
-export function trigramPattern(q: string): string | null {
-  // ASCII only: PostgreSQL's lower() may fold other letters differently than JavaScript does.
-  const runs = q.replace(/[A-Z]+/g, (s) => s.toLowerCase()).match(/[a-z0-9]+/g) ?? [];
-  const trigrams = runs.reduce((sum, run) => sum + Math.max(0, run.length - 2), 0);
-  if (trigrams === 0) return null;
-  return trigrams >= 3 ? `%${runs.join('%')}%` : `%${escapeLike(q)}%`;
-}
 
 interface WindowRow extends SummaryRow {
   hit: boolean;
@@ -87,8 +63,8 @@ async function readWindow(pool: pg.Pool, statement: SqlQuery, size: number, name
  */
 export async function searchRows(pool: pg.Pool, accountId: string, query: Query): Promise<SummaryRow[]> {
   const wanted = query.limit + 1;
-  const pattern = trigramPattern(query.q);
-  if (pattern === null) {
+  const keys = searchKeys(accountId, query.q);
+  if (keys === null) {
     const { sql, params } = listSql(accountId, query);
     return (await pool.query<SummaryRow>(sql, params)).rows;
   }
@@ -107,10 +83,10 @@ export async function searchRows(pool: pg.Pool, accountId: string, query: Query)
   const month = monthStart(monthOf(new Date(before.occurredAt))).toISOString();
   // Planned for its values: a generic plan could not tell a month from a day, and would read a
   // whole month along the time index. Older months are always a long range, so that one is named.
-  const inMonth = trigramSql(accountId, query, pattern, { before, from: month }, wanted);
+  const inMonth = trigramSql(accountId, query, keys, { before, from: month }, wanted);
   rows.push(...(await pool.query<SummaryRow>(inMonth.sql, inMonth.params)).rows);
   if (rows.length >= wanted) return rows.slice(0, wanted);
-  const older = prepared(trigramSql(accountId, query, pattern, { to: month }, wanted));
+  const older = prepared(trigramSql(accountId, query, keys, { to: month }, wanted));
   rows.push(...(await pool.query<SummaryRow>(older)).rows);
   return rows.slice(0, wanted);
 }
