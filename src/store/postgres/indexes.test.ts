@@ -189,8 +189,14 @@ describe('free-text plans', () => {
   const keys = () => searchKeys(target, query.q)!;
   const before = { occurredAt: isoPlus(BASE, 30 * 86_400_000), id: '01ZZZZZZZZZZZZZZZZZZZZZZZZ' };
 
+  // Both planned for their values (search.ts): a named statement's generic plan can go wrong.
   it('looks a rare term up in the month a window ended in through the trigram index', async () => {
     const { sql, params } = trigramSql(target, query, keys(), { before, from: BASE }, 51);
+    expectIndexed(await plan(sql, params), SEARCH_KEYS_INDEX);
+  });
+
+  it('looks a rare term up in older months through the trigram index', async () => {
+    const { sql, params } = trigramSql(target, query, keys(), { to: BASE }, 51);
     expectIndexed(await plan(sql, params), SEARCH_KEYS_INDEX);
   });
 
@@ -198,7 +204,6 @@ describe('free-text plans', () => {
   const named: Array<[string, () => { sql: string; params: unknown[] }, string]> = [
     ['a first window', () => windowSql(target, query, undefined, 200, 51), 'events_stream'],
     ['a later window', () => windowSql(target, query, before, 2000, 40), 'events_stream'],
-    ['older months', () => trigramSql(target, query, keys(), { to: BASE }, 51), SEARCH_KEYS_INDEX],
   ];
 
   describe.each(['auto', 'force_generic_plan'])('planned with plan_cache_mode = %s', (mode) => {

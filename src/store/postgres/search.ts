@@ -81,12 +81,13 @@ export async function searchRows(pool: pg.Pool, accountId: string, query: Query)
   // The rest through the index: the month the window ended in, then all older months at once.
   const before = window.end;
   const month = monthStart(monthOf(new Date(before.occurredAt))).toISOString();
-  // Planned for its values: a generic plan could not tell a month from a day, and would read a
-  // whole month along the time index. Older months are always a long range, so that one is named.
+  // Both planned for their values, never as named statements. A generic plan cannot tell a month
+  // from a day, nor a rare term's keys from a common one's: at 5M events it read each month's
+  // account rows from another index to AND with the keys (~170 ms instead of ~5).
   const inMonth = trigramSql(accountId, query, keys, { before, from: month }, wanted);
   rows.push(...(await pool.query<SummaryRow>(inMonth.sql, inMonth.params)).rows);
   if (rows.length >= wanted) return rows.slice(0, wanted);
-  const older = prepared(trigramSql(accountId, query, keys, { to: month }, wanted));
-  rows.push(...(await pool.query<SummaryRow>(older)).rows);
+  const older = trigramSql(accountId, query, keys, { to: month }, wanted);
+  rows.push(...(await pool.query<SummaryRow>(older.sql, older.params)).rows);
   return rows.slice(0, wanted);
 }
