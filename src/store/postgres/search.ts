@@ -19,7 +19,7 @@ import { monthOf, monthStart } from './partitions.ts';
 import type { SummaryRow } from './rows.ts';
 import { searchKeys } from './search-keys.ts';
 
-/** Rows the first window reads: about what one trigram probe of a large month costs. */
+/** Rows the first window reads: enough for COMMON_HITS to tell a common term from a rare one. */
 export const FIRST_WINDOW = 200;
 /** Hits in the first window (1 row in 40) that make a longer window cheaper than the index. */
 export const COMMON_HITS = 5;
