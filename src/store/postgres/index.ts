@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Store } from '../types.ts';
 import { createAccountStore } from './accounts.ts';
 import { createAppend } from './append.ts';
+import { keepFreedMemory } from './backend-memory.ts';
 import { createExport } from './export.ts';
 import { createMemberStore, createSecretStore } from './members.ts';
 import { runMigrations } from './migrations.ts';
@@ -45,6 +46,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   // An idle connection that dies (server restart) emits here; without a listener the process
   // would crash. The next query reports the problem to its caller instead.
   pool.on('error', () => undefined);
+  pool.on('connect', keepFreedMemory);
   const partitions = createPartitions(pool);
   const reads = createReads(pool, clock);
 

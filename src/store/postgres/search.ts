@@ -39,15 +39,58 @@ interface Window {
   end: Keyset | null;
 }
 
+/** How a window statement is planned: for its values, as a named statement, or generic. */
+type WindowPlan = 'values' | 'named' | 'generic';
+
 /**
- * Runs a window statement (windowSql) of `size` rows. `named` for the first window of a page: the
- * same statement for every search of that page size. A longer window asks for however many hits
- * are still missing, a different statement nearly every time, so it is planned for its values.
+ * True when the first window has one right plan whatever the account: no filter but the stream (a
+ * keyset only moves where the newest-first scan starts). PostgreSQL would plan it anew every time
+ * all the same — the generic plan's estimate, made for an average account, never beats a large
+ * account's own — though the plan comes out the same. At 5M events: 2.7 ms planned, 1.0 generic.
+ * (Without keepFreedMemory this lost: the window's planning was what kept the next statement's
+ * memory from being handed back to the kernel.)
  */
-async function readWindow(pool: pg.Pool, statement: SqlQuery, size: number, named: boolean): Promise<Window> {
-  const { rows } = named
-    ? await pool.query<WindowRow>(prepared(statement))
-    : await pool.query<WindowRow>(statement.sql, statement.params);
+function oneShape(query: Query): boolean {
+  const { actorIds, operations, categories, status, from, to, targetPath, requestId } = query;
+  return [actorIds, operations, categories, status, from, to, targetPath, requestId].every(
+    (f) => f === undefined,
+  );
+}
+
+/** A named statement run on its generic plan, in a read-only transaction that asks for it. */
+async function queryGeneric<R extends pg.QueryResultRow>(pool: pg.Pool, statement: SqlQuery): Promise<R[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan');
+    const { rows } = await client.query<R>(prepared(statement));
+    await client.query('COMMIT');
+    client.release();
+    return rows;
+  } catch (error) {
+    // A connection left in a failed transaction (or a broken one) is closed, not reused.
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
+}
+
+async function windowRows(pool: pg.Pool, statement: SqlQuery, plan: WindowPlan): Promise<WindowRow[]> {
+  if (plan === 'generic') return queryGeneric<WindowRow>(pool, statement);
+  const config = plan === 'named' ? prepared(statement) : { text: statement.sql, values: statement.params };
+  return (await pool.query<WindowRow>(config)).rows;
+}
+
+/**
+ * Runs a window statement (windowSql) of `size` rows. A first window is named (the same statement
+ * for every search of that page size), generic when oneShape. A longer window asks for however
+ * many hits are still missing, a different statement nearly every time: planned for its values.
+ */
+async function readWindow(
+  pool: pg.Pool,
+  statement: SqlQuery,
+  size: number,
+  plan: WindowPlan,
+): Promise<Window> {
+  const rows = await windowRows(pool, statement, plan);
   const last = rows.find((row) => Number(row.row_no) === size);
   return {
     hits: rows.filter((row) => row.hit),
@@ -69,11 +112,11 @@ export async function searchRows(pool: pg.Pool, accountId: string, query: Query)
     return (await pool.query<SummaryRow>(sql, params)).rows;
   }
   const first = windowSql(accountId, query, query.after, FIRST_WINDOW, wanted);
-  let window = await readWindow(pool, first, FIRST_WINDOW, true);
+  let window = await readWindow(pool, first, FIRST_WINDOW, oneShape(query) ? 'generic' : 'named');
   const rows = window.hits;
   if (window.end && rows.length < wanted && rows.length >= COMMON_HITS) {
     const longer = windowSql(accountId, query, window.end, SECOND_WINDOW, wanted - rows.length);
-    window = await readWindow(pool, longer, SECOND_WINDOW, false);
+    window = await readWindow(pool, longer, SECOND_WINDOW, 'values');
     rows.push(...window.hits);
   }
   // A window that stopped before its last row found a full page, or read every row there was.
