@@ -50,9 +50,12 @@ export function expectIntactChain(events: AuditEvent[], firstSeq = 1, firstPrevH
   });
 }
 
-/** Reads every page of a query and returns all rows in order, checking page sizes on the way. */
+/**
+ * Reads every page of a query and returns all rows in order, checking page sizes on the way. Takes
+ * anything with a store's list(), such as an engine's read side on its own.
+ */
 export async function listAll(
-  store: Store,
+  store: { events: Pick<Store['events'], 'list'> },
   accountId: string,
   query: EventQuery,
   onPage?: (page: number) => Promise<void>,

@@ -7,6 +7,7 @@ import type { Store } from '../types.ts';
 import { createAccountStore } from './accounts.ts';
 import { createAppend } from './append.ts';
 import { keepFreedMemory } from './backend-memory.ts';
+import { createCommonKeys } from './common-keys.ts';
 import { createExport } from './export.ts';
 import { createMemberStore, createSecretStore } from './members.ts';
 import { runMigrations } from './migrations.ts';
@@ -48,7 +49,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   pool.on('error', () => undefined);
   pool.on('connect', keepFreedMemory);
   const partitions = createPartitions(pool);
-  const reads = createReads(pool, clock);
+  const reads = createReads({ pool, commonKeys: createCommonKeys(pool) }, clock);
 
   const maintenance = mapUnavailable({
     async migrate() {

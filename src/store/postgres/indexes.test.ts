@@ -52,12 +52,43 @@ async function plan(sql: string, params: unknown[]): Promise<PlanNode[]> {
 function expectIndexed(all: PlanNode[], index: string): void {
   const seqScanned = all.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']);
   expect(seqScanned.filter((name) => populated.includes(name!))).toEqual([]);
-  // Partition indexes are named after the parent's columns (events_2026_10_<columns>_idx, with a
-  // suffix when two have the same columns): name them by the index they were cloned from.
-  const used = new Set(
-    all.flatMap((n) => (n['Index Name'] ? [parentIndex.get(n['Index Name']) ?? n['Index Name']] : [])),
+  expect(indexesUsed(all)).toContain(index);
+}
+
+/**
+ * The indexes of the events table a plan reads. Partition indexes are named after the parent's
+ * columns (events_2026_10_<columns>_idx, with a suffix when two have the same columns): name them
+ * by the index they were cloned from.
+ */
+function indexesUsed(all: PlanNode[]): string[] {
+  const names = all.flatMap((n) =>
+    n['Index Name'] ? [parentIndex.get(n['Index Name']) ?? n['Index Name']] : [],
   );
-  expect([...used]).toContain(index);
+  return [...new Set(names)];
+}
+
+/**
+ * The generic plan of a statement: EXPLAIN with parameters plans for their values, so the statement
+ * is prepared and explained with plan_cache_mode = force_generic_plan.
+ */
+async function genericPlan({ sql, params }: { sql: string; params: unknown[] }): Promise<PlanNode[]> {
+  const literal = (value: unknown): string =>
+    Array.isArray(value)
+      ? `ARRAY[${value.map(literal).join(', ')}]::text[]`
+      : typeof value === 'number'
+        ? String(value)
+        : client.escapeLiteral(String(value));
+  await client.query('SET plan_cache_mode = force_generic_plan');
+  await client.query(`PREPARE generic_statement AS ${sql}`);
+  try {
+    const { rows } = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+      `EXPLAIN (FORMAT JSON) EXECUTE generic_statement(${params.map(literal).join(', ')})`,
+    );
+    return nodes(rows[0]!['QUERY PLAN'][0]!.Plan);
+  } finally {
+    await client.query('DEALLOCATE generic_statement');
+    await client.query('RESET plan_cache_mode');
+  }
 }
 
 beforeAll(async () => {
@@ -141,22 +172,10 @@ describe('list plans', () => {
 });
 
 describe('the named list statement (request id)', () => {
-  // EXPLAIN with parameters plans for their values; a prepared statement forced generic shows the
-  // plan PostgreSQL keeps once it stops planning per execution.
+  // The plan PostgreSQL keeps once it stops planning per execution.
   it('reads the request index in its generic plan', async () => {
-    const { sql, params } = listSql(target, { stream: 'central', requestId: 'req_3_41', limit: 50 });
-    await client.query('SET plan_cache_mode = force_generic_plan');
-    await client.query(`PREPARE by_request AS ${sql}`);
-    try {
-      const values = params.map((p) => (typeof p === 'number' ? String(p) : client.escapeLiteral(String(p))));
-      const { rows } = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-        `EXPLAIN (FORMAT JSON) EXECUTE by_request(${values.join(', ')})`,
-      );
-      expectIndexed(nodes(rows[0]!['QUERY PLAN'][0]!.Plan), 'events_request');
-    } finally {
-      await client.query('DEALLOCATE by_request');
-      await client.query('RESET plan_cache_mode');
-    }
+    const statement = listSql(target, { stream: 'central', requestId: 'req_3_41', limit: 50 });
+    expectIndexed(await genericPlan(statement), 'events_request');
   });
 });
 
@@ -199,6 +218,25 @@ describe('free-text plans', () => {
     const { sql, params } = trigramSql(target, query, keys(), { to: BASE }, 51);
     expectIndexed(await plan(sql, params), SEARCH_KEYS_INDEX);
   });
+
+  // When a key is rare (common-keys.ts), both run on their generic plans: with the account written
+  // so that no other index fits, that plan is the keys index alone, whatever the values.
+  const keysOnly: Array<[string, () => { sql: string; params: unknown[] }]> = [
+    [
+      'the month a window ended in',
+      () => trigramSql(target, query, keys(), { before, from: BASE }, 51, { keysIndexOnly: true }),
+    ],
+    ['older months', () => trigramSql(target, query, keys(), { to: BASE }, 51, { keysIndexOnly: true })],
+  ];
+
+  it.each(keysOnly)(
+    'looks a rare term up in %s through the keys index alone, planned generically',
+    async (_label, build) => {
+      const all = await genericPlan(build());
+      expectIndexed(all, SEARCH_KEYS_INDEX);
+      expect(indexesUsed(all)).toEqual([SEARCH_KEYS_INDEX]);
+    },
+  );
 
   // The store runs these as named statements, which PostgreSQL soon plans once for any parameters.
   const named: Array<[string, () => { sql: string; params: unknown[] }, string]> = [

@@ -172,9 +172,16 @@ export function windowSql(
 }
 
 /**
+ * The account and stream tests written so that no index can serve them: every index but the keys'
+ * starts with the account, so a statement with these can only be planned on the keys index.
+ */
+const UNINDEXED_SCOPE = ["(account_id || '') = $1", "(stream || '') = $2"];
+
+/**
  * Rows of the filters within `range` (after `before`, from `from`, before `to`) matching the
  * text, found through the trigram index with `keys` (searchKeys) and re-checked exactly: the
- * newest `wanted`, a literal for the same reason as in windowSql.
+ * newest `wanted`, a literal for the same reason as in windowSql. With `keysIndexOnly`, no other
+ * index fits the statement (UNINDEXED_SCOPE): its generic plan then is the keys index too.
  */
 export function trigramSql(
   accountId: string,
@@ -182,8 +189,10 @@ export function trigramSql(
   keys: string[],
   range: { before?: Keyset; from?: string; to?: string },
   wanted: number,
+  { keysIndexOnly = false } = {},
 ): SqlQuery {
   const where = filterConditions(accountId, query);
+  if (keysIndexOnly) where.clauses.splice(0, UNINDEXED_SCOPE.length, ...UNINDEXED_SCOPE);
   if (range.before) addBefore(where, range.before);
   if (range.from !== undefined) where.add((p) => `occurred_at >= ${p}::timestamptz`, range.from);
   if (range.to !== undefined) where.add((p) => `occurred_at < ${p}::timestamptz`, range.to);

@@ -3,14 +3,13 @@
  * list-sql.ts, recent months first in recent-first.ts, free text in search.ts), get, actors and
  * head. Every query starts with account_id = $1.
  */
-import type pg from 'pg';
 import type { Stream } from '../../events/catalog.ts';
 import { GENESIS_HASH } from '../../events/chain.ts';
 import type { Actor, AuditEvent } from '../../events/schema.ts';
 import type { EventPage, EventQuery } from '../types.ts';
 import { recentFirstRows } from './recent-first.ts';
 import { EVENT_COLUMNS, type EventRow, type SummaryRow, toActor, toEvent, toSummary } from './rows.ts';
-import { searchRows } from './search.ts';
+import { type SearchContext, searchRows } from './search.ts';
 
 // Distinct actor ids by skipping through the actor index (a loose index scan: one probe per actor,
 // not one row per event), then each actor's latest type and latest known email and name.
@@ -42,12 +41,16 @@ SELECT ids.actor_id, latest.actor_type, email.actor_email, name.actor_name
 /** One event by id: probes the primary key (account_id, id, occurred_at) of each partition. */
 export const GET_SQL = `SELECT ${EVENT_COLUMNS} FROM events WHERE account_id = $1 AND id = $2 LIMIT 1`;
 
-/** The read methods of the EventStore, over a pool; `clock` tells list which months are recent. */
-export function createReads(pool: pg.Pool, clock: () => Date) {
+/**
+ * The read methods of the EventStore, over the search context's pool; `clock` tells list which
+ * months are recent.
+ */
+export function createReads(context: SearchContext, clock: () => Date) {
+  const { pool } = context;
   /** Up to limit + 1 rows of a list page (one more than shown, to know whether more follow). */
   const listRows = (accountId: string, query: EventQuery): Promise<SummaryRow[]> => {
     const { q } = query;
-    if (q !== undefined) return searchRows(pool, accountId, { ...query, q });
+    if (q !== undefined) return searchRows(context, accountId, { ...query, q });
     return recentFirstRows(pool, accountId, query, clock());
   };
 
