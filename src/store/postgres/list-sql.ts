@@ -116,13 +116,36 @@ export function listSql(
 }
 
 /**
+ * Every filter a query can carry besides its stream, page size and keyset. The type makes a filter
+ * added to EventQuery fail to compile until it is listed here, so that no plan choice below takes
+ * a query with it for one without.
+ */
+const FILTER_NAMES = {
+  actorIds: true,
+  operations: true,
+  categories: true,
+  status: true,
+  from: true,
+  to: true,
+  targetPath: true,
+  requestId: true,
+  q: true,
+} satisfies Record<Exclude<keyof EventQuery, 'stream' | 'limit' | 'after'>, true>;
+
+export type FilterName = keyof typeof FILTER_NAMES;
+
+/** The filters `query` sets. */
+export function filtersSet(query: EventQuery): FilterName[] {
+  return (Object.keys(FILTER_NAMES) as FilterName[]).filter((name) => query[name] !== undefined);
+}
+
+/**
  * Whether every filter of the query is a column of the asset-path index (account, stream, path,
  * then the page order): then {@link assetPathSql} finds a page's keys without reading a row.
  */
 export function assetPathOnly(query: EventQuery): boolean {
-  const { actorIds, operations, categories, status, requestId, q } = query;
-  const others = [actorIds, operations, categories, status, requestId, q];
-  return query.targetPath !== undefined && others.every((filter) => filter === undefined);
+  const fitting: FilterName[] = ['targetPath', 'from', 'to'];
+  return query.targetPath !== undefined && filtersSet(query).every((name) => fitting.includes(name));
 }
 
 /**

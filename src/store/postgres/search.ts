@@ -15,7 +15,7 @@
 import type pg from 'pg';
 import type { EventQuery, Keyset } from '../types.ts';
 import { type CommonKeys, hasRareKey } from './common-keys.ts';
-import { listSql, type SqlQuery, trigramSql, windowSql } from './list-sql.ts';
+import { filtersSet, listSql, type SqlQuery, trigramSql, windowSql } from './list-sql.ts';
 import { monthOf, monthStart } from './partitions.ts';
 import { type Plan, type PlanSession, withPlanSession } from './plan-session.ts';
 import type { SummaryRow } from './rows.ts';
@@ -57,10 +57,7 @@ interface Window {
  * memory from being handed back to the kernel.)
  */
 function oneShape(query: Query): boolean {
-  const { actorIds, operations, categories, status, from, to, targetPath, requestId } = query;
-  return [actorIds, operations, categories, status, from, to, targetPath, requestId].every(
-    (f) => f === undefined,
-  );
+  return filtersSet(query).every((name) => name === 'q');
 }
 
 /**
