@@ -24,12 +24,12 @@ export const WARM_UP_BYTES = 4 * 1024 * 1024;
 export const WARM_UP_SQL = `SELECT length(repeat('x', ${WARM_UP_BYTES}))`;
 
 /**
- * For the pool's 'connect' event: runs WARM_UP_SQL before the connection's first statement. A
- * failure is left to that statement to report (the connection is the same).
+ * The pool's `onConnect` hook: runs WARM_UP_SQL before the connection is first handed out. A
+ * failure is left to the connection's first statement to report (the connection is the same).
  *
  * @example
- * pool.on('connect', keepFreedMemory);
+ * const pool = new pg.Pool({ connectionString, onConnect: keepFreedMemory });
  */
-export function keepFreedMemory(client: pg.PoolClient): void {
-  client.query(WARM_UP_SQL).catch(() => undefined);
+export async function keepFreedMemory(client: pg.ClientBase): Promise<void> {
+  await client.query(WARM_UP_SQL).catch(() => undefined);
 }

@@ -43,11 +43,14 @@ export interface PostgresStore extends Store {
  */
 export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
   const clock = options.clock ?? (() => new Date());
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    onConnect: keepFreedMemory,
+  });
   // An idle connection that dies (server restart) emits here; without a listener the process
   // would crash. The next query reports the problem to its caller instead.
   pool.on('error', () => undefined);
-  pool.on('connect', keepFreedMemory);
   const partitions = createPartitions(pool);
   const reads = createReads({ pool, commonKeys: createCommonKeys(pool) }, clock);
 
