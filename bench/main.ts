@@ -112,7 +112,6 @@ function toBenchOptions(cli: CliOptions, workDir: string): BenchOptions {
     only: cli.only ?? new Set([1, 2, 3, 4, 5, 6, 7]),
     endMs: cli.end ?? today.getTime(),
     workDir,
-    resultsDir: RESULTS_DIR,
   };
 }
 

@@ -3,8 +3,6 @@
  * list latency, export, HTTP ingest and middleware overhead in that order, each phase isolated so
  * one failure is reported without losing the others.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { openStore } from '../src/store/open-store.ts';
 import type { BenchEngine } from './engines/types.ts';
 import {
@@ -46,8 +44,6 @@ export interface BenchOptions {
   /** occurredAt of the data set's last event (ms). */
   endMs: number;
   workDir: string;
-  /** Where the meta file of a reused PostgreSQL data set lives. */
-  resultsDir: string;
 }
 
 /** What the load phase leaves for the others. */
@@ -89,15 +85,9 @@ async function phase(ctx: Context, section: number, name: string, work: () => Pr
   }
 }
 
-function metaPath(ctx: Context, url: string, label: string): string {
-  return ctx.engine.name === 'sqlite'
-    ? `${url.replace(/^file:/, '')}.meta.json`
-    : join(ctx.options.resultsDir, `${label}.meta.json`);
-}
-
-function readMeta(path: string, options: BenchOptions): DataSetMeta | null {
-  if (!existsSync(path)) return null;
-  const meta = JSON.parse(readFileSync(path, 'utf8')) as DataSetMeta;
+function parseMeta(text: string | null, options: BenchOptions): DataSetMeta | null {
+  if (text === null) return null;
+  const meta = JSON.parse(text) as DataSetMeta;
   const same = meta.seed === options.seed && meta.events === options.events && meta.endMs === options.endMs;
   return same ? meta : null;
 }
@@ -107,14 +97,19 @@ async function loadDataSet(ctx: Context): Promise<DataSet> {
   const label = options.reuse ?? 'load';
   if (options.reuse && (await engine.exists(label))) {
     const url = await engine.databaseUrl(label, false);
-    const meta = readMeta(metaPath(ctx, url, label), options);
+    const description = await engine.readDescription(label);
+    const meta = parseMeta(description, options);
     if (meta) {
       note(
         `reusing the data set in ${label} (${meta.events} events): measurement 1 comes from its loading run`,
       );
       return { url, samples: meta.samples, ingest: meta.ingest ?? null, reused: true, rawUrl: null };
     }
-    note(`${label} was loaded with other settings (seed, events or end): loading it again`);
+    note(
+      description === null
+        ? `${label} has no description of its data set (an interrupted load?): loading it again`
+        : `${label} was loaded with other settings (seed, events or end): loading it again`,
+    );
   }
   const url = await engine.databaseUrl(label, true);
   const rawUrl = options.only.has(1) ? await engine.databaseUrl('raw-batch', true) : null;
@@ -140,13 +135,9 @@ async function loadDataSet(ctx: Context): Promise<DataSet> {
       samples,
       ingest,
     };
-    // Only a kept data set needs its meta file (a temporary one is deleted with the work directory).
-    if (options.reuse) {
-      // A PostgreSQL data set's samples go to the results folder, which a fresh clone lacks.
-      const path = metaPath(ctx, url, label);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, JSON.stringify(meta));
-    }
+    // Only a kept data set needs its description (a temporary one is deleted with the work
+    // directory). Saved last: a load that stops halfway leaves none, and is loaded again.
+    if (options.reuse) await engine.saveDescription(label, JSON.stringify(meta));
     return { url, samples, ingest, reused: false, rawUrl };
   } finally {
     await raw?.close();

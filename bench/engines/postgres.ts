@@ -204,6 +204,17 @@ export async function createPostgresEngine(options: {
       const result = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName(label)]);
       return (result.rowCount ?? 0) > 0;
     },
+    async readDescription(label) {
+      const { rows } = await admin.query<{ description: string | null }>(
+        "SELECT shobj_description(oid, 'pg_database') AS description FROM pg_database WHERE datname = $1",
+        [databaseName(label)],
+      );
+      return rows[0]?.description ?? null;
+    },
+    async saveDescription(label, description) {
+      // COMMENT takes no parameters; the text is quoted by the driver.
+      await admin.query(`COMMENT ON DATABASE ${databaseName(label)} IS ${pg.escapeLiteral(description)}`);
+    },
     async warmCache(url) {
       // The files belong to the server (with --pg-url, maybe on another machine), which reads
       // through its own buffer pool: nothing to read here. What a live server would have done

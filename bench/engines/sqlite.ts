@@ -9,9 +9,11 @@ import {
   existsSync,
   fsyncSync,
   openSync,
+  readFileSync,
   readSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -254,6 +256,13 @@ export function createSqliteEngine(workDir: string): BenchEngine {
     },
     async exists(label) {
       return existsSync(fileOf(label));
+    },
+    async readDescription(label) {
+      const path = `${fileOf(label)}.meta.json`;
+      return existsSync(path) ? readFileSync(path, 'utf8') : null;
+    },
+    async saveDescription(label, description) {
+      writeFileSync(`${fileOf(label)}.meta.json`, description);
     },
     async warmCache(url) {
       const path = pathOf(url);

@@ -64,6 +64,13 @@ export interface BenchEngine {
   copyDatabase(sourceUrl: string, label: string): Promise<string>;
   /** True when the database already holds a loaded data set (for `--reuse`). */
   exists(label: string): Promise<boolean>;
+  /**
+   * What saveDescription kept with the database `label`, or null. It travels with the data set
+   * (SQLite: a file beside the database; PostgreSQL: the database's comment), so any checkout on
+   * the machine can reuse it.
+   */
+  readDescription(label: string): Promise<string | null>;
+  saveDescription(label: string, description: string): Promise<void>;
   /** A raw writer copying from `sourceUrl` into `targetUrl` (migrated here by our own migrations). */
   openRawWriter(sourceUrl: string, targetUrl: string): Promise<RawWriter>;
   openRawReader(url: string): Promise<RawReader>;
