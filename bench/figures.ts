@@ -125,7 +125,7 @@ export function exportFigures(result: ExportResult): Figure[] {
       value: result.eventsPerSecond,
       unit: 'events/s',
       targets: [{ on: 'value', op: '>=', limit: 50_000 }],
-      note: `${result.events} events, ${(result.bytes / MB).toFixed(1)} MB, first byte after ${result.firstByteMs.toFixed(1)} ms`,
+      note: `${result.events} events, ${(result.bytes / MB).toFixed(1)} MB, first byte after ${result.firstByteMs.toFixed(1)} ms; CPU per event: server ${result.serverCpuUsPerEvent.toFixed(1)} µs, ${result.databaseCpuUsPerEvent === null ? '' : `PostgreSQL ${result.databaseCpuUsPerEvent.toFixed(1)} µs, `}client ${result.clientCpuUsPerEvent.toFixed(1)} µs`,
     },
     {
       section: 5,

@@ -6,6 +6,7 @@
 import { get, type IncomingMessage } from 'node:http';
 import { openStore } from '../../src/store/open-store.ts';
 import { startServerChild } from '../http/server-child.ts';
+import { cpuSeconds, cpuSince, postgresBackendsCpu } from '../support/cpu.ts';
 import { startProgress } from '../support/progress.ts';
 import { sampleRss } from '../support/rss.ts';
 import { elapsedMs } from '../support/stats.ts';
@@ -25,6 +26,12 @@ export interface ExportResult {
   highWaterMarkBytes: number | null;
   /** RSS of the idle server before the export, for comparison. */
   idleRssBytes: number;
+  /** CPU the server process used per event (user + system), in µs. */
+  serverCpuUsPerEvent: number;
+  /** CPU this process (the client reading the body) used per event, in µs. */
+  clientCpuUsPerEvent: number;
+  /** CPU the database's server processes used per event (PostgreSQL only; null on SQLite), in µs. */
+  databaseCpuUsPerEvent: number | null;
 }
 
 const NEWLINE = 0x0a;
@@ -46,11 +53,42 @@ function request(url: URL, headers: Record<string, string>): Promise<IncomingMes
   });
 }
 
+/**
+ * Counts a body's lines as its chunks arrive. 'data' events rather than `for await`: the async
+ * iterator joins the chunks buffered between two reads into a new Buffer each time.
+ */
+function readLines(
+  response: IncomingMessage,
+  start: bigint,
+  progress: { advance(n: number): void },
+): Promise<{ events: number; bytes: number; firstByteMs: number }> {
+  return new Promise((resolve, reject) => {
+    let events = 0;
+    let bytes = 0;
+    let firstByteMs = Number.NaN;
+    response.on('data', (chunk: Buffer) => {
+      if (bytes === 0) firstByteMs = elapsedMs(start);
+      const lines = countLines(chunk);
+      events += lines;
+      bytes += chunk.byteLength;
+      progress.advance(lines);
+    });
+    response.on('end', () => resolve({ events, bytes, firstByteMs }));
+    response.on('error', reject);
+  });
+}
+
 /** The whole body of a response, as text (for an error message). */
 async function text(response: IncomingMessage): Promise<string> {
   let body = '';
   for await (const chunk of response) body += chunk;
   return body;
+}
+
+/** The database a postgres:// URL names, or null for any other store URL. */
+function postgresDatabaseOf(databaseUrl: string): string | null {
+  if (!/^postgres(ql)?:/.test(databaseUrl)) return null;
+  return decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || null;
 }
 
 /**
@@ -75,21 +113,20 @@ export async function runExport(options: {
     const idle = sampleRss(server.pid).stop().peakBytes;
     const sampler = sampleRss(server.pid);
     const url = new URL('/v1/events/export?stream=central,media', server.url);
+    const database = postgresDatabaseOf(options.databaseUrl);
+    const backendsBefore = database ? postgresBackendsCpu(database) : null;
+    const serverCpuBefore = cpuSeconds(server.pid) ?? Number.NaN;
+    const clientCpuBefore = process.cpuUsage();
     const start = process.hrtime.bigint();
     const response = await request(url, { authorization: `Bearer ${key}` });
     if (response.statusCode !== 200)
       throw new Error(`GET ${url.pathname} answered ${response.statusCode}: ${await text(response)}`);
-    let events = 0;
-    let bytes = 0;
-    let firstByteMs = Number.NaN;
-    for await (const chunk of response as AsyncIterable<Buffer>) {
-      if (bytes === 0) firstByteMs = elapsedMs(start);
-      const lines = countLines(chunk);
-      events += lines;
-      bytes += chunk.byteLength;
-      progress.advance(lines);
-    }
+    const { events, bytes, firstByteMs } = await readLines(response, start, progress);
     const seconds = elapsedMs(start) / 1000;
+    const serverCpu = (cpuSeconds(server.pid) ?? Number.NaN) - serverCpuBefore;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const databaseCpu =
+      database && backendsBefore ? cpuSince(backendsBefore, postgresBackendsCpu(database)) : null;
     const rss = sampler.stop();
     progress.done();
     if (events !== options.expected)
@@ -103,6 +140,9 @@ export async function runExport(options: {
       peakRssBytes: rss.peakBytes,
       highWaterMarkBytes: rss.highWaterMarkBytes,
       idleRssBytes: idle,
+      serverCpuUsPerEvent: (serverCpu * 1e6) / events,
+      clientCpuUsPerEvent: (clientCpu.user + clientCpu.system) / events,
+      databaseCpuUsPerEvent: databaseCpu === null ? null : (databaseCpu * 1e6) / events,
     };
   } finally {
     await server.stop();

@@ -11,17 +11,21 @@ import { DAY_MS, FIXTURE_TIME, isoPlus, makePendingEvent, uniqueAccountId } from
 import type { ExportPage, ExportQuery, Store } from '../types.ts';
 import { appendAll, expectIntactChain, type StoreRef } from './helpers.ts';
 
-/** Follows `next` from `query.afterSeq` to the end, checking every page on the way. */
-/** A page's events, parsed from its lines; a line holding a newline would break NDJSON. */
+/**
+ * A page's events, parsed from its lines. A line holding a newline would break NDJSON, and each
+ * must be compact JSON, as JSON.stringify writes it.
+ */
 export function pageEvents(page: ExportPage): AuditEvent[] {
   return page.lines.map((line) => {
     expect(line.json).not.toContain('\n');
     const event = JSON.parse(line.json) as AuditEvent;
+    expect(JSON.stringify(event)).toBe(line.json);
     expect(line.stream).toBe(event.stream);
     return event;
   });
 }
 
+/** Follows `next` from `query.afterSeq` to the end, checking every page on the way. */
 export async function exportAll(
   store: Store,
   accountId: string,

@@ -1,7 +1,9 @@
 /**
- * @module PostgreSQL export's read-ahead: the next page is queried as soon as a page is read, taken
- * only by the request that asks for exactly that page (same account, same query), read again when
- * the read-ahead failed or waited too long, and never handed to another account's export.
+ * @module PostgreSQL export: each line is the text JSON.stringify gives the event get() reads,
+ * member for member, whichever optional members are absent. And its read-ahead: the next page is
+ * queried as soon as a page is read, taken only by the request that asks for exactly that page
+ * (same account, same query), read again when the read-ahead failed or waited too long, and never
+ * handed to another account's export.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +54,52 @@ beforeAll(async () => {
 afterAll(async () => {
   await store?.close();
   await database?.drop();
+});
+
+describe('export lines (PostgreSQL)', () => {
+  it('writes each line as JSON.stringify writes the event get() reads, in its member order', async () => {
+    const account = uniqueAccountId('export_lines');
+    const odd = 'quote " backslash \\ newline \n soh \u0001 é 😀 \u2028';
+    const actors = [
+      { type: 'user', id: 'u1', email: 'u1@example.com', name: odd },
+      { type: 'user', id: 'u2', email: 'u2@example.com' },
+      { type: 'user', id: 'u3', name: 'Three' },
+      { type: 'api_key', id: 'key_1' },
+    ] as const;
+    const targets = [
+      { type: 'asset', id: 'a1', name: 'One', path: '/a/1' },
+      { type: 'asset', id: 'a2', path: `/a/${odd}` },
+      { type: 'asset', id: 'a3', name: 'Three' },
+      { type: 'asset', id: 'a4' },
+      null,
+    ];
+    const pending = actors.flatMap((actor, a) =>
+      targets.map((target, t) =>
+        makePendingEvent({
+          actor,
+          target,
+          api: t === 4 ? null : { method: 'DELETE', route: '/v1/a/:id', path: `/v1/a/${t}` },
+          httpStatus: t === 3 ? null : 204,
+          ip: a === 1 ? null : '2001:db8::7',
+          requestId: t % 2 === 0 ? odd : null,
+          userAgent: a === 2 ? null : odd,
+          idempotencyKey: `k-${a}-${t}`,
+          occurredAt: isoPlus(BASE, (a * 5 + t) * 1000),
+        }),
+      ),
+    );
+    await appendOk(store, account, pending);
+    const page = await store.events.exportPage(account, {
+      afterSeq: 0,
+      throughSeq: pending.length,
+      limit: 100,
+    });
+    expect(page.lines).toHaveLength(pending.length);
+    for (const line of page.lines) {
+      const { id } = JSON.parse(line.json) as AuditEvent;
+      expect(line.json).toBe(JSON.stringify(await store.events.get(account, id)));
+    }
+  });
 });
 
 describe('export read-ahead (PostgreSQL)', () => {

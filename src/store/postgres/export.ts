@@ -7,7 +7,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type pg from 'pg';
 import { AuditlogError } from '../../errors.ts';
 import { EXPORT_MAX_LIMIT, type ExportPage, type ExportQuery } from '../types.ts';
-import { LINE_COLUMNS, type LineRow, lineOf } from './export-line.ts';
+import { LINE_COLUMNS, LINE_FROM, type LineRow, lineOf } from './export-line.ts';
 import { prepared } from './list-sql.ts';
 
 /**
@@ -37,17 +37,17 @@ export function exportSql(
   scanThrough: number,
 ): { sql: string; params: unknown[] } {
   const params: unknown[] = [accountId, query.afterSeq, scanThrough];
-  const where = ['account_id = $1', 'seq > $2', 'seq <= $3'];
+  const where = ['e.account_id = $1', 'e.seq > $2', 'e.seq <= $3'];
   const add = (condition: (p: string) => string, value: unknown) => {
     params.push(value);
     where.push(condition(`$${params.length}`));
   };
-  if (query.streams) add((p) => `stream = ANY(${p}::text[])`, query.streams);
-  if (query.from !== undefined) add((p) => `occurred_at >= ${p}::timestamptz`, query.from);
-  if (query.to !== undefined) add((p) => `occurred_at < ${p}::timestamptz`, query.to);
+  if (query.streams) add((p) => `e.stream = ANY(${p}::text[])`, query.streams);
+  if (query.from !== undefined) add((p) => `e.occurred_at >= ${p}::timestamptz`, query.from);
+  if (query.to !== undefined) add((p) => `e.occurred_at < ${p}::timestamptz`, query.to);
   params.push(query.limit);
-  const sql = `SELECT ${LINE_COLUMNS} FROM events WHERE ${where.join(' AND ')}
-    ORDER BY seq LIMIT $${params.length}`;
+  const sql = `SELECT ${LINE_COLUMNS} FROM ${LINE_FROM} WHERE ${where.join(' AND ')}
+    ORDER BY e.seq LIMIT $${params.length}`;
   return { sql, params };
 }
 

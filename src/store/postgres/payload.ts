@@ -1,11 +1,12 @@
 /**
  * @module The stored form of an event's four payloads (request, response, before, after): one JSON
- * document, raw-deflated with a small preset dictionary, behind a format byte. PostgreSQL would
- * leave a typical 1 KB document uncompressed (it compresses only rows past ~2 KB); deflated it is
+ * document, compressed with a small preset dictionary, behind a format byte. PostgreSQL would
+ * leave a typical 1 KB document uncompressed (it compresses only rows past ~2 KB); compressed it is
  * under half that. The JSON text is kept exactly (every escape), so the event still hashes alike.
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import { AuditlogError } from '../../errors.ts';
+import { createZstdCodec } from '../zstd.ts';
 
 /** The four payloads, as the events table's payload column held them. */
 export interface Payloads {
@@ -16,13 +17,24 @@ export interface Payloads {
 }
 
 /**
- * Bytes zlib allocates per output chunk. The default, 16 KiB per call, made garbage collection cost
- * more than deflating a typical 1 KiB document, and inflating three times as much.
+ * Bytes zlib allocates per output chunk when inflating format 1. The default, 16 KiB per call, made
+ * garbage collection cost more than inflating a typical 1 KiB document.
  */
-const OUTPUT_CHUNK = 2048;
+const INFLATE_CHUNK = 4096;
 
-/** Format byte 1: raw deflate with DICTIONARY_V1. A new dictionary needs a new format byte. */
+/**
+ * Format byte 1: raw deflate with DICTIONARY_V1, written until format 2 and still read. A new
+ * dictionary needs a new format byte.
+ */
 const DEFLATE_V1 = 1;
+
+/**
+ * Format byte 2: a Zstandard frame with DICTIONARY_V1 as raw content. zlib has no reusable context
+ * in Node's API, so each deflated document paid for a new one (~3 µs of an export's ~10 µs per
+ * event to inflate). Measured on 20,000 bench documents (mean 1,225 B of JSON): 485 B stored
+ * against deflate's 456, compressed in ~13 µs against ~35, read back in ~5 µs against ~12.
+ */
+const ZSTD_V2 = 2;
 
 /**
  * Deflate's preset dictionary: strings found in most audit payloads (the envelope, common member
@@ -40,6 +52,13 @@ const DICTIONARY_V1 = Buffer.from(
   'utf8',
 );
 
+/** Level 3, zstd's default: levels 1–12 stored within 3% of one another, level 1 slightly faster. */
+const ZSTD_CODEC = createZstdCodec(DICTIONARY_V1, {
+  compressionLevel: 3,
+  checksumFlag: false,
+  dictIDFlag: false,
+});
+
 /**
  * The bytes stored for the payloads of one event.
  *
@@ -49,8 +68,7 @@ const DICTIONARY_V1 = Buffer.from(
 export function encodePayloads(payloads: Payloads): Buffer {
   // Serialized here: pg would turn a top-level array into a PostgreSQL array, not JSON.
   const json = Buffer.from(JSON.stringify(payloads), 'utf8');
-  const deflated = deflateRawSync(json, { dictionary: DICTIONARY_V1, chunkSize: OUTPUT_CHUNK });
-  return Buffer.concat([Buffer.of(DEFLATE_V1), deflated]);
+  return Buffer.concat([Buffer.of(ZSTD_V2), ZSTD_CODEC.compress(json)]);
 }
 
 /**
@@ -58,10 +76,13 @@ export function encodePayloads(payloads: Payloads): Buffer {
  * INTERNAL on an unknown format byte (a corrupt row, or one written by a newer version of the store).
  */
 export function decodePayloadText(bytes: Uint8Array): string {
-  if (bytes[0] !== DEFLATE_V1)
-    throw new AuditlogError('INTERNAL', `unknown stored payload format ${bytes[0]}`);
-  const json = inflateRawSync(bytes.subarray(1), { dictionary: DICTIONARY_V1, chunkSize: OUTPUT_CHUNK * 2 });
-  return json.toString('utf8');
+  if (bytes[0] === ZSTD_V2) return ZSTD_CODEC.decompress(bytes.subarray(1)).toString('utf8');
+  if (bytes[0] === DEFLATE_V1)
+    return inflateRawSync(bytes.subarray(1), {
+      dictionary: DICTIONARY_V1,
+      chunkSize: INFLATE_CHUNK,
+    }).toString('utf8');
+  throw new AuditlogError('INTERNAL', `unknown stored payload format ${bytes[0]}`);
 }
 
 /**

@@ -1,9 +1,8 @@
 /**
- * @module Zstandard with a dictionary, for detail documents and blocks. One compressor and one
- * decompressor per dictionary, kept for the life of the process: loading a 128 KiB dictionary
- * costs more than compressing a block with it.
+ * @module Zstandard for SQLite's detail documents and blocks, with the dictionaries each database
+ * learns (dictionary.ts): one codec per dictionary, kept for the life of the process.
  */
-import { Compressor, Decompressor } from 'zstd-napi';
+import { createZstdCodec, type ZstdCodec } from '../zstd.ts';
 
 /**
  * Measured on 1,000 bench blocks (~7 documents each) with a 128 KiB dictionary, against deflate
@@ -29,27 +28,22 @@ const PARAMETERS = {
 } as const;
 
 // Keyed by the dictionary's Buffer: DetailDictionaries hands out the same Buffer per id for good.
-const compressors = new WeakMap<Buffer, Compressor>();
-const decompressors = new WeakMap<Buffer, Decompressor>();
+const codecs = new WeakMap<Buffer, ZstdCodec>();
+
+function codecOf(dictionary: Buffer): ZstdCodec {
+  let codec = codecs.get(dictionary);
+  if (!codec) {
+    codec = createZstdCodec(dictionary, PARAMETERS);
+    codecs.set(dictionary, codec);
+  }
+  return codec;
+}
 
 /** A frame without checksum (the hash chain covers the content) or dictionary id (the blob names it). */
 export function zstdCompress(data: Buffer, dictionary: Buffer): Buffer {
-  let compressor = compressors.get(dictionary);
-  if (!compressor) {
-    compressor = new Compressor();
-    compressor.setParameters(PARAMETERS);
-    compressor.loadDictionary(dictionary);
-    compressors.set(dictionary, compressor);
-  }
-  return compressor.compress(data);
+  return codecOf(dictionary).compress(data);
 }
 
 export function zstdDecompress(frame: Uint8Array, dictionary: Buffer): Buffer {
-  let decompressor = decompressors.get(dictionary);
-  if (!decompressor) {
-    decompressor = new Decompressor();
-    decompressor.loadDictionary(dictionary);
-    decompressors.set(dictionary, decompressor);
-  }
-  return decompressor.decompress(frame);
+  return codecOf(dictionary).decompress(frame);
 }
