@@ -119,9 +119,13 @@ export const LINE_FROM = [
   lateral('tail', TAIL),
 ].join(',\n  ');
 
-/** The columns of an export row, in {@link LineRow}'s order. */
+/**
+ * The columns of an export row, in {@link LineRow}'s order. The stored payloads travel as base64
+ * (PostgreSQL breaks its lines every 76 characters; Buffer.from skips the breaks): 4/3 of their
+ * size on the wire against bytea's hex, 2x, and Node decodes it in less than half the time.
+ */
 export const LINE_COLUMNS =
-  'e.seq, e.stream, row_to_json(head)::text, e.payload::text, e.payload_deflated, row_to_json(tail)::text';
+  "e.seq, e.stream, row_to_json(head)::text, e.payload::text, encode(e.payload_deflated, 'base64'), row_to_json(tail)::text";
 
 /** A row of {@link LINE_COLUMNS}, as pg returns it with `rowMode: 'array'`. */
 export type LineRow = [
@@ -131,8 +135,8 @@ export type LineRow = [
   head: string,
   /** The json payloads of a row written before migration 6, as stored, else null. */
   payload: string | null,
-  /** The deflated payloads of a row written since (payload.ts), else null. */
-  payloadDeflated: Buffer | null,
+  /** The stored payloads of a row written since (payload.ts), in base64, else null. */
+  payloadDeflated: string | null,
   /** The tail object, opening brace included. */
   tail: string,
 ];
@@ -152,7 +156,7 @@ function payloadMembers(payloads: Payloads): string {
  */
 function membersOf(row: LineRow): string {
   if (row[4] !== null) {
-    const text = decodePayloadText(row[4]);
+    const text = decodePayloadText(Buffer.from(row[4], 'base64'));
     if (text.startsWith(SPLICEABLE_START)) return text.slice(1, -1);
     return payloadMembers(JSON.parse(text) as Payloads);
   }
