@@ -1,7 +1,7 @@
 /**
  * @module The text of a PostgreSQL export line, built mostly by the server: each row comes back as
  * the JSON object of every member before the payloads (the head), the stored payloads, and the JSON
- * object of every member after them (the tail). Node only inflates the payloads and splices the
+ * object of every member after them (the tail). Node only decompresses the payloads and splices the
  * three together. Turning ~23 columns into a row object, an AuditEvent and JSON again cost more per
  * event than the rest of the export: the server does that work on the other core, in C.
  *
@@ -151,7 +151,7 @@ function payloadMembers(payloads: Payloads): string {
 }
 
 /**
- * The members of the stored payloads, ready to splice: the deflated document's own text when it is
+ * The members of the stored payloads, ready to splice: the stored document's own text when it is
  * the four members in order (every event sealed by chain.ts has all four), else re-serialized.
  */
 function membersOf(row: LineRow): string {

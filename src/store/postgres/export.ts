@@ -81,7 +81,7 @@ function pageKey(accountId: string, query: ExportQuery): string {
 /**
  * Builds exportPage() over a pool. Once a page's rows arrive, the next page's query goes to the
  * server before this page's lines are built: the server reads and formats the next rows on its
- * core while Node inflates payloads on its own, instead of each waiting for the other (an export
+ * core while Node decompresses payloads on its own, instead of each waiting for the other (an export
  * asks for the next page as soon as it has written this one).
  */
 export function createExport(pool: pg.Pool, readAheadMs = READ_AHEAD_MS) {
