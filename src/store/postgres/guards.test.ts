@@ -3,14 +3,14 @@
  * `pg` are refused, on the partitioned table and on a partition directly; only a transaction that
  * set the purge flag may delete.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.ts';
+import { openStoreFixture, type StoreFixture } from '../../../test/support/postgres-store.ts';
 import { FIXTURE_TIME, makePendingEvent, uniqueAccountId } from '../conformance-fixtures.ts';
-import { createPostgresStore, type PostgresStore } from './index.ts';
+import type { PostgresStore } from './index.ts';
 import { monthOf, partitionName } from './partitions.ts';
 
-let database: TestDatabase;
+let fixture: StoreFixture;
 let store: PostgresStore;
 let client: pg.Client;
 const account = uniqueAccountId('guard');
@@ -25,22 +25,15 @@ async function count(): Promise<number> {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  store = createPostgresStore({ connectionString: database.url });
-  await store.migrate();
+  fixture = await openStoreFixture();
+  ({ store, client } = fixture);
   const [outcome] = await store.events.appendBatches([
     { accountId: account, events: [makePendingEvent(), makePendingEvent()] },
   ]);
   expect(outcome?.ok).toBe(true);
-  client = new pg.Client({ connectionString: database.url });
-  await client.connect();
 });
 
-afterAll(async () => {
-  await client?.end();
-  await store?.close();
-  await database?.drop();
-});
+afterAll(() => fixture?.close());
 
 describe('append-only guards', () => {
   it.each([

@@ -2,9 +2,9 @@
  * @module Monthly partitions: the month arithmetic, the window created at migrate, and months
  * created on demand when an event falls outside it.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.ts';
+import { openStoreFixture, type StoreFixture } from '../../../test/support/postgres-store.ts';
 import { makePendingEvent, uniqueAccountId } from '../conformance-fixtures.ts';
 import { createPostgresStore, type PostgresStore } from './index.ts';
 import { monthOf, monthStart, parsePartitionName, partitionName } from './partitions.ts';
@@ -33,7 +33,7 @@ describe('month arithmetic', () => {
 });
 
 describe('partitions in the database', () => {
-  let database: TestDatabase;
+  let fixture: StoreFixture;
   let store: PostgresStore;
   let client: pg.Client;
 
@@ -47,21 +47,11 @@ describe('partitions in the database', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    store = createPostgresStore({
-      connectionString: database.url,
-      clock: () => new Date('2026-11-28T10:00:00Z'),
-    });
-    await store.migrate();
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
+    fixture = await openStoreFixture({ clock: () => new Date('2026-11-28T10:00:00Z') });
+    ({ store, client } = fixture);
   });
 
-  afterAll(async () => {
-    await client?.end();
-    await store?.close();
-    await database?.drop();
-  });
+  afterAll(() => fixture?.close());
 
   it('creates 13 months back to 3 ahead at migrate, and no DEFAULT partition', async () => {
     const names = (await partitions()).map((p) => p.name);
@@ -92,7 +82,7 @@ describe('partitions in the database', () => {
   });
 
   it('creates the same new month once when two stores race for it', async () => {
-    const other = createPostgresStore({ connectionString: database.url });
+    const other = createPostgresStore({ connectionString: fixture.database.url });
     try {
       const results = await Promise.all(
         [store, other].map((s) =>

@@ -4,14 +4,14 @@
  * text, through the store's detail and export reads too, and a format byte this version does not
  * know is refused.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.ts';
+import { openStoreFixture, type StoreFixture } from '../../../test/support/postgres-store.ts';
 import { AuditlogError } from '../../errors.ts';
 import { exportAll } from '../conformance/export.ts';
 import { appendOk } from '../conformance/helpers.ts';
 import { makePendingEvent, uniqueAccountId } from '../conformance-fixtures.ts';
-import { createPostgresStore, type PostgresStore } from './index.ts';
+import type { PostgresStore } from './index.ts';
 import { decodePayloads, decodePayloadText, encodePayloads, type Payloads } from './payload.ts';
 import { FORMAT_1_FIXTURE } from './payload-fixtures.ts';
 
@@ -67,24 +67,17 @@ describe('stored payloads (PostgreSQL)', () => {
 });
 
 describe('stored payloads in a database (PostgreSQL)', () => {
-  let database: TestDatabase;
+  let fixture: StoreFixture;
   let store: PostgresStore;
   let client: pg.Client;
   const account = uniqueAccountId('payload_formats');
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    store = createPostgresStore({ connectionString: database.url });
-    await store.migrate();
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
+    fixture = await openStoreFixture();
+    ({ store, client } = fixture);
   });
 
-  afterAll(async () => {
-    await client?.end();
-    await store?.close();
-    await database?.drop();
-  });
+  afterAll(() => fixture?.close());
 
   it('reads rows of both formats side by side, in detail and in the export', async () => {
     const [older, newer] = await appendOk(store, account, [

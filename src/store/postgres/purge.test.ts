@@ -3,16 +3,16 @@
  * partly expired months lose only their expired rows, months holding rows of an account with
  * unknown retention stay, and a partition left detached by an interrupted purge is resolved.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.ts';
+import { openStoreFixture, type StoreFixture } from '../../../test/support/postgres-store.ts';
 import type { PendingEvent } from '../../events/chain.ts';
 import { makePendingEvent, uniqueAccountId } from '../conformance-fixtures.ts';
 import { createPostgresStore, type PostgresStore } from './index.ts';
 
 const NOW = new Date('2026-11-28T00:00:00.000Z');
 
-let database: TestDatabase;
+let fixture: StoreFixture;
 let store: PostgresStore;
 let client: pg.Client;
 
@@ -36,18 +36,11 @@ async function account(label: string, retentionDays: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  store = createPostgresStore({ connectionString: database.url, clock: () => NOW });
-  await store.migrate();
-  client = new pg.Client({ connectionString: database.url });
-  await client.connect();
+  fixture = await openStoreFixture({ clock: () => NOW });
+  ({ store, client } = fixture);
 });
 
-afterAll(async () => {
-  await client?.end();
-  await store?.close();
-  await database?.drop();
-});
+afterAll(() => fixture?.close());
 
 describe('purgeExpired on partitions', () => {
   it('drops wholly expired months, deletes expired rows elsewhere and keeps unknown accounts’ months', async () => {
@@ -125,7 +118,7 @@ describe('purgeExpired on partitions', () => {
         makePendingEvent({ occurredAt: `2026-11-0${i + 1}T00:00:00.000Z` }),
       ),
     );
-    const other = createPostgresStore({ connectionString: database.url });
+    const other = createPostgresStore({ connectionString: fixture.database.url });
     try {
       const results = await Promise.all(
         [store, other].map((s) => s.events.purgeExpired(NOW, { batchSize: 2 })),

@@ -4,14 +4,14 @@
  * and events dated after the store's clock all equal the reference model; the first step is
  * planned over the recent partitions only.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.ts';
+import { openStoreFixture, type StoreFixture } from '../../../test/support/postgres-store.ts';
 import type { AuditEvent } from '../../events/schema.ts';
 import { appendOk, listAll, referenceList } from '../conformance/helpers.ts';
 import { DAY_MS, isoPlus, makePendingEvent, uniqueAccountId } from '../conformance-fixtures.ts';
 import type { EventQuery } from '../types.ts';
-import { createPostgresStore, type PostgresStore } from './index.ts';
+import type { PostgresStore } from './index.ts';
 import { listSql } from './list-sql.ts';
 import { splitPoint } from './recent-first.ts';
 
@@ -40,28 +40,21 @@ function dataset() {
   });
 }
 
-let database: TestDatabase;
+let fixture: StoreFixture;
 let store: PostgresStore;
 let client: pg.Client;
 const account = uniqueAccountId('recent');
 let events: AuditEvent[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  store = createPostgresStore({ connectionString: database.url, clock: () => new Date(NOW) });
-  await store.migrate();
+  fixture = await openStoreFixture({ clock: () => new Date(NOW) });
+  ({ store, client } = fixture);
   const pending = dataset();
   await appendOk(store, account, pending);
   events = pending as unknown as AuditEvent[];
-  client = new pg.Client({ connectionString: database.url });
-  await client.connect();
 });
 
-afterAll(async () => {
-  await client?.end();
-  await store?.close();
-  await database?.drop();
-});
+afterAll(() => fixture?.close());
 
 const ids = (rows: Array<{ id: string }>) => rows.map((row) => row.id);
 const middle = isoPlus(SPLIT, -45 * DAY_MS);
