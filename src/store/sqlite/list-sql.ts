@@ -6,6 +6,7 @@
  */
 import type { EventQuery } from '../types.ts';
 import { encodeId, isoToMs, SUMMARY_COLUMNS, statusCode, streamCode } from './codec.ts';
+import { coverTrigrams, trigramMatch } from './trigrams.ts';
 import { type EventKind, TERM_KIND, type Vocabulary } from './vocabulary.ts';
 
 /**
@@ -201,19 +202,6 @@ function textCondition(accountKey: number, q: CodedQuery, text: string, params: 
   return `(${columns.join(' OR ')} OR actor_ref IN (${MATCHING_ACTORS}))`;
 }
 
-/**
- * The trigram query for `text`: its trigrams ANDed, each quoted. Non-overlapping trigrams (plus
- * the last) cover every character; the re-check on the real columns removes false positives.
- */
-export function trigramQuery(text: string): string {
-  const chars = [...text];
-  const starts = new Set<number>();
-  for (let i = 0; i + 3 <= chars.length; i += 3) starts.add(i);
-  starts.add(chars.length - 3);
-  const quote = (trigram: string) => `"${trigram.replaceAll('"', '""')}"`;
-  return [...starts].map((i) => quote(chars.slice(i, i + 3).join(''))).join(' AND ');
-}
-
 /** A condition written after the others, with its parameters pushed in order. */
 type Condition = (params: unknown[]) => string;
 
@@ -258,8 +246,16 @@ function ordered(accountKey: number, q: CodedQuery, limit: number, text?: Condit
   };
 }
 
-/** Plans the statements of one list() call for the account with the given internal key. */
-export function planList(accountKey: number, q: CodedQuery): ListPlan {
+/**
+ * Plans the statements of one list() call for the account with the given internal key. Free text
+ * asks the trigram index about the trigrams `chooseTrigrams` names (any non-empty subset of the
+ * text's is correct: see trigrams.ts); by default, a cover of the text.
+ */
+export function planList(
+  accountKey: number,
+  q: CodedQuery,
+  chooseTrigrams: (text: string) => readonly string[] = coverTrigrams,
+): ListPlan {
   const limit = q.limit + 1;
   const text = q.q === undefined || q.q === '' ? undefined : q.q;
   if (text === undefined || [...text].length < 3) {
@@ -273,6 +269,7 @@ export function planList(accountKey: number, q: CodedQuery): ListPlan {
     return { kind: 'direct', direct };
   }
   const budget = SEARCH_BUDGET;
+  const match = trigramMatch(chooseTrigrams(text));
   const candidates = ordered(accountKey, q, budget);
   const windowParams: unknown[] = [...candidates.params];
   const windowText = textCondition(accountKey, q, text, windowParams);
@@ -284,16 +281,9 @@ export function planList(accountKey: number, q: CodedQuery): ListPlan {
   const candidateRows = {
     sql: `SELECT * FROM (SELECT rowid FROM events_fts WHERE ${TRIGRAM_MATCH} LIMIT ?)
       UNION ALL SELECT * FROM (${ACTOR_CANDIDATES} LIMIT ?)`,
-    params: [
-      trigramQuery(text),
-      accountKey,
-      accountKey,
-      budget,
-      ...actorCandidateParams(accountKey, q, text),
-      budget,
-    ],
+    params: [match, accountKey, accountKey, budget, ...actorCandidateParams(accountKey, q, text), budget],
   };
-  const search = searchQuery(accountKey, q, text, limit, candidateSource(accountKey, q, text));
+  const search = searchQuery(accountKey, q, text, limit, candidateSource(accountKey, q, text, match));
   const searchAmong = (rowKeys: string) =>
     searchQuery(accountKey, q, text, limit, { sql: 'SELECT value FROM json_each(?)', params: [rowKeys] });
   const actorsMatch = {
@@ -303,7 +293,7 @@ export function planList(accountKey: number, q: CodedQuery): ListPlan {
   const recent = (below: bigint | null) => ({
     sql: `SELECT rowid FROM events_fts WHERE events_fts MATCH ? AND rowid >= (? << 40) AND rowid < ?
       ORDER BY rowid DESC LIMIT ?`,
-    params: [trigramQuery(text), accountKey, below ?? BigInt(accountKey + 1) << 40n, RECENT_CHUNK],
+    params: [match, accountKey, below ?? BigInt(accountKey + 1) << 40n, RECENT_CHUNK],
   });
   // Covering: occurred_at and the row key are both in the time index, so no row is read.
   const newerBelow = (below: bigint, occurredAt: number) => ({
@@ -313,7 +303,7 @@ export function planList(accountKey: number, q: CodedQuery): ListPlan {
   });
   const trigramBetween = (from: bigint, below: bigint) => ({
     sql: 'SELECT rowid FROM events_fts WHERE events_fts MATCH ? AND rowid >= ? AND rowid < ?',
-    params: [trigramQuery(text), from, below],
+    params: [match, from, below],
   });
   return {
     kind: 'search',
@@ -356,10 +346,10 @@ function actorCandidateParams(accountKey: number, q: CodedQuery, text: string): 
 }
 
 /** Every candidate row key: from the trigram index and from matching actors. */
-function candidateSource(accountKey: number, q: CodedQuery, text: string): SqlQuery {
+function candidateSource(accountKey: number, q: CodedQuery, text: string, match: string): SqlQuery {
   return {
     sql: `SELECT rowid FROM events_fts WHERE ${TRIGRAM_MATCH} UNION ${ACTOR_CANDIDATES}`,
-    params: [trigramQuery(text), accountKey, accountKey, ...actorCandidateParams(accountKey, q, text)],
+    params: [match, accountKey, accountKey, ...actorCandidateParams(accountKey, q, text)],
   };
 }
 

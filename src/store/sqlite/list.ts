@@ -7,6 +7,7 @@ import { rowToSummary, type SummaryRow } from './codec.ts';
 import type { StatementCache } from './database.ts';
 import { codeQuery, type ListPlan, planList, RECENT_CHUNK, type SqlQuery } from './list-sql.ts';
 import { lateSpans, spanOfRowKey, spanStart } from './span-bounds.ts';
+import { createTrigramChooser } from './trigrams.ts';
 import type { Stored, Vocabulary } from './vocabulary.ts';
 
 type Row = Stored<SummaryRow>;
@@ -40,6 +41,7 @@ export function createLister(
   const rows = (q: SqlQuery) => statements.get(q.sql).all(q.params) as Row[];
   const count = (q: SqlQuery) => statements.get(q.sql).pluck().get(q.params) as number;
   const rowKeys = (q: SqlQuery) => statements.get(q.sql).pluck().safeIntegers(true).all(q.params) as bigint[];
+  const rarestTrigrams = createTrigramChooser(statements);
 
   // Row keys exceed 2^53: they travel as BigInts, and into SQL as a JSON array.
   const among = (plan: SearchPlan, keys: readonly bigint[]) => rows(plan.searchAmong(`[${keys.join(',')}]`));
@@ -136,7 +138,7 @@ export function createLister(
     if (accountKey === undefined) return EMPTY_PAGE;
     const coded = codeQuery(vocabulary, accountKey, query);
     if (coded === null) return EMPTY_PAGE;
-    const plan = planList(accountKey, coded);
+    const plan = planList(accountKey, coded, (text) => rarestTrigrams(accountKey, text));
     const found = plan.kind === 'direct' ? rows(plan.direct) : search(plan, query.limit, accountKey);
     const events = found.slice(0, query.limit).map((row) => rowToSummary(vocabulary.expand(row)));
     const last = events[events.length - 1];

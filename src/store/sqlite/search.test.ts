@@ -13,8 +13,9 @@ import { appendOk, listAll, referenceList } from '../conformance/helpers.ts';
 import { FIXTURE_TIME, isoPlus, makePendingEvent } from '../conformance-fixtures.ts';
 import type { EventQuery, Store } from '../types.ts';
 import { createSqliteStore } from './index.ts';
-import { RECENT_CHUNK, SEARCH_BUDGET, trigramQuery } from './list-sql.ts';
+import { RECENT_CHUNK, SEARCH_BUDGET } from './list-sql.ts';
 import { SPAN_SIZE } from './span-bounds.ts';
+import { trigramQuery } from './trigrams.ts';
 
 const ACCOUNT = 'search';
 const ROWS = 2 * SEARCH_BUDGET + 200;
