@@ -12,6 +12,7 @@ import { streamCode, streamName } from './codec.ts';
 import type { StatementCache } from './database.ts';
 import { createLineBuilder, LINE_COLUMNS, type LineRow } from './export-line.ts';
 import { timeRangeConditions } from './list-sql.ts';
+import { MAX_SEQ } from './row-key.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 /**
@@ -19,7 +20,6 @@ import type { Vocabulary } from './vocabulary.ts';
  * filter matching nothing never holds the event loop for a scan of the whole account.
  */
 const SCAN_PAGES = 16;
-const MAX_SEQ = 2 ** 40 - 1;
 
 /**
  * The hash of the event before seq (the row at row_key - 1), or the link retention left behind when

@@ -6,6 +6,7 @@
  */
 import type { EventQuery } from '../types.ts';
 import { encodeId, isoToMs, SUMMARY_COLUMNS, statusCode, streamCode } from './codec.ts';
+import { inAccountRows } from './row-key.ts';
 import { coverTrigrams, trigramMatch } from './trigrams.ts';
 import { type EventKind, TERM_KIND, type Vocabulary } from './vocabulary.ts';
 
@@ -90,7 +91,6 @@ export type ListPlan =
 export const SEARCH_BUDGET = 2000;
 /** Trigram candidates a free-text page examines at a time, newest first (see list.ts `recent`). */
 export const RECENT_CHUNK = 200;
-const MAX_SEQ_BITS = 2 ** 40 - 1;
 /** Multi-valued filters up to this many values are read as a merge of one ordered range each. */
 const MAX_FAN_OUT = 16;
 /**
@@ -324,7 +324,7 @@ export function planList(
  * The account's rows are one rowid range (row_key = account_key << 40 | seq): the trigram index is
  * asked only about them. Parameters: the trigram query, then the account key twice.
  */
-const TRIGRAM_MATCH = `events_fts MATCH ? AND rowid BETWEEN (? << 40) AND ((? << 40) | ${MAX_SEQ_BITS})`;
+const TRIGRAM_MATCH = `events_fts MATCH ? AND ${inAccountRows('rowid')}`;
 
 /**
  * The account's events by actors whose id, email or name contains the text. Actors are not in the

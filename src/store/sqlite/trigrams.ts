@@ -11,6 +11,7 @@
  * estimate kept for {@link ESTIMATE_TTL_MS}.
  */
 import type { StatementCache } from './database.ts';
+import { inAccountRows, MAX_SEQ } from './row-key.ts';
 
 /**
  * Trigrams asked about at most, and never more than one beyond the text's cover (so a short text
@@ -31,7 +32,6 @@ export const ESTIMATE_TTL_MS = 10 * 60_000;
 export const MAX_RANKED_TRIGRAMS = 16;
 /** Estimates kept at most (oldest dropped first): ~100 bytes each. */
 const MAX_ESTIMATES = 50_000;
-const MAX_SEQ = 2 ** 40 - 1;
 
 /** A trigram as an FTS5 string: quoted, so that no character of it is query syntax. */
 export function quoteTrigram(trigram: string): string {
@@ -83,7 +83,7 @@ export function rankedTrigrams(text: string): string[] {
 const ESTIMATE_SQL = `SELECT count(*) AS found, min(rowid) & ${MAX_SEQ} AS reached,
     (SELECT head_seq FROM event_accounts WHERE account_key = ?) AS head
   FROM (SELECT rowid FROM events_fts
-    WHERE events_fts MATCH ? AND rowid BETWEEN (? << 40) AND ((? << 40) | ${MAX_SEQ})
+    WHERE events_fts MATCH ? AND ${inAccountRows('rowid')}
     ORDER BY rowid DESC LIMIT ${SAMPLE_POSTINGS})`;
 
 interface EstimateRow {
