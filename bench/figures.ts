@@ -109,11 +109,26 @@ export function listFigures(results: readonly QueryCaseResult[], engine: string)
       ...(engine === 'sqlite' ? [{ on: 'value' as const, op: '<=' as const, limit: 5 }] : []),
       { on: 'ratio', op: '<=', limit: 2 },
     ],
-    note:
-      r.rowCountMismatches > 0
-        ? `${r.rowCountMismatches}/${r.ours.count} queries returned a different row count than the raw SQL`
-        : undefined,
+    note: listNote(r),
   }));
+}
+
+/** Row-count mismatches, and the queries that waited for the disk (their share of the tail). */
+function listNote(r: QueryCaseResult): string | undefined {
+  const notes: string[] = [];
+  if (r.rowCountMismatches > 0)
+    notes.push(
+      `${r.rowCountMismatches}/${r.ours.count} queries returned a different row count than the raw SQL`,
+    );
+  const disk = r.diskReads;
+  if (disk && disk.ours.operations > 0) {
+    const cached =
+      r.oursCached && r.oursCached.count > 0 ? `; p99 of the others ${r.oursCached.p99.toFixed(2)} ms` : '';
+    notes.push(
+      `read from disk: ours in ${disk.ours.operations}/${r.ours.count} queries (${(disk.ours.bytes / MB).toFixed(1)} MB)${cached}, hand-written in ${disk.raw.operations} (${(disk.raw.bytes / MB).toFixed(1)} MB)`,
+    );
+  }
+  return notes.length > 0 ? notes.join('; ') : undefined;
 }
 
 /** Measurement 5. */

@@ -5,9 +5,12 @@
  * the raw query alternate, so neither profits alone from a warm cache. Both connections read the
  * same number of events first, so both start with a full page cache (fillCaches).
  */
-import { type EventQuery, EXPORT_MAX_LIMIT, type Store } from '../../src/store/types.ts';
+
+import { EXPORT_PAGE_SIZE } from '../../src/query/export-stream.ts';
+import type { EventQuery, Store } from '../../src/store/types.ts';
 import type { RawReader } from '../engines/types.ts';
 import type { QuerySamples } from '../generator/samples.ts';
+import { type DiskReadTally, diskBytesRead, tallyDiskReads } from '../support/disk-reads.ts';
 import { deriveSeed, mulberry32, pick, type Random } from '../support/prng.ts';
 import { startProgress } from '../support/progress.ts';
 import { elapsedMs, type LatencySummary, summarize } from '../support/stats.ts';
@@ -26,6 +29,10 @@ export interface QueryCaseResult {
   rowCountMismatches: number;
   /** Mean rows per page, to show the query is not trivially empty. */
   meanRows: number;
+  /** Queries that read from disk (page-cache misses), each side; null where not countable. */
+  diskReads: { ours: DiskReadTally; raw: DiskReadTally } | null;
+  /** Our latency over the queries that read nothing from disk. */
+  oursCached: LatencySummary | null;
   plan: string;
   example: EventQuery;
 }
@@ -114,22 +121,48 @@ const FILL_EVENTS = 400_000;
  * into a cache slot never used before costs ~75 µs on this VM (the first touch of new memory),
  * ~16 µs once slots are reused: at 5e6 the first ~20 asset-path queries of a run, 50 scattered
  * rows each, paid that for both readers, and set the p99 (~4–7 ms instead of ~2).
+ *
+ * The export reads pages of the size the server's export reads. This process times the queries
+ * next, and pages of 5,000 events left its heap unlike a server's: ~60% of what the export
+ * allocated lived through two scavenges (a page's lines are half the young generation), so 70–150
+ * MB of dead objects sat in the old generation, and each scavenge during the timed queries took
+ * ~3.3 ms with 150 MB of old space, 1.3–1.5 ms with 16–46 MB (`--trace-gc-nvp`).
  */
 async function fillCaches(store: Store, raw: RawReader, accountId: string): Promise<void> {
   const { seq: throughSeq } = await store.events.head(accountId);
   let afterSeq = 0;
   while (afterSeq < Math.min(throughSeq, FILL_EVENTS)) {
-    const page = await store.events.exportPage(accountId, { afterSeq, throughSeq, limit: EXPORT_MAX_LIMIT });
+    const page = await store.events.exportPage(accountId, {
+      afterSeq,
+      throughSeq,
+      limit: EXPORT_PAGE_SIZE,
+    });
     if (page.next === null) break;
     afterSeq = page.next;
   }
   await raw.fillCache(accountId, FILL_EVENTS);
 }
 
-async function timeOnce(run: () => Promise<number>): Promise<{ ms: number; rows: number }> {
+/** A query's time, rows, and bytes it read from disk (counted outside the timed span). */
+interface Timed {
+  ms: number;
+  rows: number;
+  diskBytes: number | null;
+}
+
+async function timeOnce(run: () => Promise<number>): Promise<Timed> {
+  const before = diskBytesRead();
   const start = process.hrtime.bigint();
   const rows = await run();
-  return { ms: elapsedMs(start), rows };
+  const ms = elapsedMs(start);
+  const after = before === null ? null : diskBytesRead();
+  return { ms, rows, diskBytes: after === null || before === null ? null : after - before };
+}
+
+function diskReadsOf(ours: readonly Timed[], raw: readonly Timed[]): QueryCaseResult['diskReads'] {
+  const tally = (runs: readonly Timed[]) => tallyDiskReads(runs.map((run) => run.diskBytes));
+  const [o, r] = [tally(ours), tally(raw)];
+  return o && r ? { ours: o, raw: r } : null;
 }
 
 /**
@@ -153,8 +186,8 @@ export async function runListQueries(options: {
   for (const queryCase of cases) {
     const random = mulberry32(deriveSeed(options.seed, queryCase.name));
     const queries = Array.from({ length: count }, () => queryCase.make(random));
-    const ours: number[] = [];
-    const rawMs: number[] = [];
+    const ours: Timed[] = [];
+    const raws: Timed[] = [];
     let mismatches = 0;
     let rows = 0;
     // A few untimed runs first: prepared statements and the first page reads are one-off costs.
@@ -168,18 +201,21 @@ export async function runListQueries(options: {
       const runRaw = () => timeOnce(() => raw.list(samples.accountId, query));
       const [a, b] = i % 2 === 0 ? [await runOurs(), await runRaw()] : [undefined, await runRaw()];
       const o = a ?? (await runOurs());
-      ours.push(o.ms);
-      rawMs.push(b.ms);
+      ours.push(o);
+      raws.push(b);
       rows += o.rows;
       if (o.rows !== b.rows) mismatches++;
       progress.advance(2);
     }
+    const diskReads = diskReadsOf(ours, raws);
     results.push({
       name: queryCase.name,
-      ours: summarize(ours),
-      raw: summarize(rawMs),
+      ours: summarize(ours.map((run) => run.ms)),
+      raw: summarize(raws.map((run) => run.ms)),
       rowCountMismatches: mismatches,
       meanRows: rows / count,
+      diskReads,
+      oursCached: diskReads && summarize(ours.filter((run) => run.diskBytes === 0).map((run) => run.ms)),
       plan: await raw.explain(samples.accountId, queries[0] as EventQuery),
       example: queries[0] as EventQuery,
     });
