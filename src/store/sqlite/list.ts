@@ -3,14 +3,13 @@
  * keyset. Fetches limit + 1 rows to know whether another page follows.
  */
 import type { EventPage, EventQuery } from '../types.ts';
-import { rowToSummary, type SummaryRow } from './codec.ts';
 import type { StatementCache } from './database.ts';
+import { type ListRow, listRowToSummary, occurredAtOf, seqOf } from './list-row.ts';
 import { codeQuery, type ListPlan, planList, RECENT_CHUNK, type SqlQuery } from './list-sql.ts';
 import { lateSpans, spanOfRowKey, spanStart } from './span-bounds.ts';
 import { createTrigramChooser } from './trigrams.ts';
-import type { Stored, Vocabulary } from './vocabulary.ts';
+import type { Vocabulary } from './vocabulary.ts';
 
-type Row = Stored<SummaryRow>;
 type SearchPlan = Extract<ListPlan, { kind: 'search' }>;
 
 /** Chunks of trigram candidates `recent` examines before it reads them all at once instead. */
@@ -38,7 +37,7 @@ export function createLister(
   accountKeyOf: (accountId: string) => number | undefined,
   vocabulary: Vocabulary,
 ): (accountId: string, query: EventQuery) => EventPage {
-  const rows = (q: SqlQuery) => statements.get(q.sql).all(q.params) as Row[];
+  const rows = (q: SqlQuery) => statements.get(q.sql).raw(true).all(q.params) as ListRow[];
   const count = (q: SqlQuery) => statements.get(q.sql).pluck().get(q.params) as number;
   const rowKeys = (q: SqlQuery) => statements.get(q.sql).pluck().safeIntegers(true).all(q.params) as bigint[];
   const rarestTrigrams = createTrigramChooser(statements);
@@ -69,7 +68,7 @@ export function createLister(
    * Undefined when the term needs more chunks than allowed, or matches actors (their events are
    * not trigram candidates).
    */
-  const recent = (plan: SearchPlan, limit: number, accountKey: number): Row[] | undefined => {
+  const recent = (plan: SearchPlan, limit: number, accountKey: number): ListRow[] | undefined => {
     if (count(plan.actorsMatch) === 1) return undefined;
     let kept: bigint[] = [];
     let below: bigint | null = null;
@@ -79,9 +78,9 @@ export function createLister(
       const page = examined.length === 0 ? [] : among(plan, examined);
       if (keys.length < RECENT_CHUNK) return page;
       below = keys[keys.length - 1]!;
-      kept = page.map((row) => (BigInt(accountKey) << 40n) | BigInt(row.seq));
+      kept = page.map((row) => (BigInt(accountKey) << 40n) | BigInt(seqOf(row)));
       if (page.length > limit) {
-        const newer = lateCandidates(plan, accountKey, below, page.at(-1)!.occurred_at);
+        const newer = lateCandidates(plan, accountKey, below, occurredAtOf(page.at(-1)!));
         return newer.length === 0 ? page : among(plan, [...kept, ...newer]);
       }
     }
@@ -99,7 +98,7 @@ export function createLister(
     candidates: readonly bigint[],
     limit: number,
     accountKey: number,
-  ): Row[] => {
+  ): ListRow[] => {
     const sorted = [...new Set(candidates)].sort(descending);
     const chunk = lookupChunk(limit);
     let kept: bigint[] = [];
@@ -108,9 +107,9 @@ export function createLister(
       const page = among(plan, [...kept, ...keys]);
       const unexamined = sorted.slice(start + chunk);
       if (unexamined.length === 0) return page;
-      kept = page.map((row) => (BigInt(accountKey) << 40n) | BigInt(row.seq));
+      kept = page.map((row) => (BigInt(accountKey) << 40n) | BigInt(seqOf(row)));
       if (page.length > limit) {
-        const late = new Set(lateSpans(statements, accountKey, keys.at(-1)!, page.at(-1)!.occurred_at));
+        const late = new Set(lateSpans(statements, accountKey, keys.at(-1)!, occurredAtOf(page.at(-1)!)));
         const maybe = unexamined.filter((key) => late.has(spanOfRowKey(key)));
         return maybe.length === 0 ? page : among(plan, [...kept, ...maybe]);
       }
@@ -121,7 +120,7 @@ export function createLister(
   // Free text: the candidates newest first when fewer than the budget; else the newest trigram
   // candidates; else (a term of actors, or one that matches few of its candidates) the newest rows
   // along the driving index, and only when those hold too few matches, every candidate.
-  const search = (plan: SearchPlan, limit: number, accountKey: number): Row[] => {
+  const search = (plan: SearchPlan, limit: number, accountKey: number): ListRow[] => {
     const candidates = rowKeys(plan.candidates);
     if (candidates.length < plan.budget) return newestFirst(plan, candidates, limit, accountKey);
     const newest = recent(plan, limit, accountKey);
@@ -140,7 +139,7 @@ export function createLister(
     if (coded === null) return EMPTY_PAGE;
     const plan = planList(accountKey, coded, (text) => rarestTrigrams(accountKey, text));
     const found = plan.kind === 'direct' ? rows(plan.direct) : search(plan, query.limit, accountKey);
-    const events = found.slice(0, query.limit).map((row) => rowToSummary(vocabulary.expand(row)));
+    const events = found.slice(0, query.limit).map((row) => listRowToSummary(row, vocabulary));
     const last = events[events.length - 1];
     const next = found.length > query.limit && last ? { occurredAt: last.occurredAt, id: last.id } : null;
     return { events, next };

@@ -31,7 +31,7 @@ export interface CodedColumns {
 }
 
 /** The text columns the codes of {@link CodedColumns} stand for. */
-type TextColumns = ActorColumns &
+export type TextColumns = ActorColumns &
   Pick<SummaryRow, 'category' | 'operation' | 'target_type' | 'api_method' | 'api_route'>;
 
 /** A row as stored: R with codes in place of its text columns. */
@@ -97,6 +97,17 @@ function actorRefsSql(count: number): string {
 export interface Vocabulary {
   /** The row with the text of its codes added (in place: the row object is returned). */
   expand<R extends CodedColumns>(row: R): Expanded<R>;
+  /**
+   * The text columns of a row's codes. Positional, not a {@link CodedColumns} object: list() reads
+   * its rows as arrays and calls this for each row of a page.
+   */
+  textColumns(
+    actorRef: number,
+    categoryCode: number,
+    operationCode: number,
+    targetTypeCode: number | null,
+    apiCode: number | null,
+  ): TextColumns;
   /** The text of a term code. */
   term(code: number): string;
   /** The actor columns an actor reference stands for. */
@@ -154,25 +165,42 @@ export function createVocabulary(statements: StatementCache): Vocabulary {
     return columns;
   };
 
+  const textColumns: Vocabulary['textColumns'] = (
+    actorRef,
+    categoryCode,
+    operationCode,
+    targetTypeCode,
+    apiCode,
+  ) => {
+    const { actor_type, actor_id, actor_email, actor_name } = actor(actorRef);
+    const api = apiCode === null ? null : splitApi(term(apiCode));
+    return {
+      actor_type,
+      actor_id,
+      actor_email,
+      actor_name,
+      category: term(categoryCode),
+      operation: term(operationCode),
+      target_type: targetTypeCode === null ? null : term(targetTypeCode),
+      api_method: api?.method ?? null,
+      api_route: api?.route ?? null,
+    };
+  };
+
   return {
     term,
     actor,
+    textColumns,
     expand(row) {
-      // In place: the row is the caller's own, fresh from SQLite, and copying it into a new object
-      // with more members costs V8 far more (a slow path for wide spreads) than adding them.
-      const text = row as unknown as Expanded<typeof row> & Partial<CodedColumns>;
-      const actorColumns = actor(row.actor_ref);
-      const api = row.api_code === null ? null : splitApi(term(row.api_code));
-      text.actor_type = actorColumns.actor_type;
-      text.actor_id = actorColumns.actor_id;
-      text.actor_email = actorColumns.actor_email;
-      text.actor_name = actorColumns.actor_name;
-      text.category = term(row.category_code);
-      text.operation = term(row.operation_code);
-      text.target_type = row.target_type_code === null ? null : term(row.target_type_code);
-      text.api_method = api?.method ?? null;
-      text.api_route = api?.route ?? null;
-      return text;
+      // In place: the row is the caller's own, fresh from SQLite (get() reads one at a time).
+      const text = textColumns(
+        row.actor_ref,
+        row.category_code,
+        row.operation_code,
+        row.target_type_code,
+        row.api_code,
+      );
+      return Object.assign(row, text) as unknown as Expanded<typeof row>;
     },
     codesOf(kind, values) {
       const found: number[] = [];
