@@ -81,22 +81,30 @@ export function decodeIp(value: Uint8Array | string | null): string | null {
   return `${value[0]}.${value[1]}.${value[2]}.${value[3]}`;
 }
 
-/** The text of a stored id (see {@link encodeId}). */
+/** The Crockford characters as bytes, and where decodeId writes a ULID before it becomes text. */
+const CROCKFORD_BYTES = Buffer.from(CROCKFORD, 'latin1');
+const ulidText = Buffer.alloc(26);
+
+/**
+ * The text of a stored id (see {@link encodeId}). The 26 characters are written as bytes and read
+ * as one string: appending them one by one made 25 intermediate strings, ~37 KB for a page of 50.
+ */
 export function decodeId(value: Uint8Array | string): string {
   if (typeof value === 'string') return value;
-  let text = CROCKFORD[value[0]! >> 5]!;
+  ulidText[0] = CROCKFORD_BYTES[value[0]! >> 5]!;
   let buffer = value[0]! & 0x1f;
   let bits = 5;
+  let at = 1;
   for (let i = 1; i < 16; i++) {
     buffer = (buffer << 8) | value[i]!;
     bits += 8;
     while (bits >= 5) {
       bits -= 5;
-      text += CROCKFORD[(buffer >> bits) & 31];
+      ulidText[at++] = CROCKFORD_BYTES[(buffer >> bits) & 31]!;
       buffer &= (1 << bits) - 1;
     }
   }
-  return text;
+  return ulidText.toString('latin1', 0, 26);
 }
 
 /** A hex sha256 as its 32 bytes. */
