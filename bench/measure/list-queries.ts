@@ -3,9 +3,10 @@
  * Logs page offers, on the largest account, against the same query written by hand in plain SQL on
  * the same database. Parameters vary query to query (drawn from the loaded data), and the store and
  * the raw query alternate, so neither profits alone from a warm cache. Both connections read the
- * same number of events first, so both start with a full page cache (fillCaches).
+ * same number of events first, so both start with a full page cache (fillCaches). Each query's
+ * disk reads are counted outside its timed span (support/disk-reads.ts), so a tail that waited for
+ * the disk shows as such in the report.
  */
-
 import { EXPORT_PAGE_SIZE } from '../../src/query/export-stream.ts';
 import type { EventQuery, Store } from '../../src/store/types.ts';
 import type { RawReader } from '../engines/types.ts';

@@ -31,7 +31,7 @@ export interface CodedColumns {
 }
 
 /** The text columns the codes of {@link CodedColumns} stand for. */
-export type TextColumns = ActorColumns &
+type TextColumns = ActorColumns &
   Pick<SummaryRow, 'category' | 'operation' | 'target_type' | 'api_method' | 'api_route'>;
 
 /** A row as stored: R with codes in place of its text columns. */
