@@ -307,17 +307,22 @@ function indexSearchText(statements: StatementCache, batches: AppendedBatch[]): 
 }
 
 /**
- * Builds the appendBatches of the SQLite engine. The transaction runs synchronously (better-sqlite3)
- * when called, so calls are sequenced in call order; the returned promise resolves once the WAL
- * holding the commit has been synced to disk (wal-sync.ts), which other calls may share. With a
- * `journal`, the batches it accepts are sealed into it instead of the events table.
+ * A group's synchronous half: the transaction, run when called (better-sqlite3), so calls are
+ * sequenced in call order. On a WAL database it commits with synchronous=NORMAL, i.e. without
+ * syncing the WAL: the caller must sync it (wal-sync.ts) before it acknowledges the outcomes.
  */
-export function createAppender(
+export type Committer = (batches: AppendBatch[]) => AppendOutcome[];
+
+/**
+ * Builds the committer of the SQLite engine. With a `journal`, the batches it accepts are sealed
+ * into it instead of the events table.
+ */
+export function createCommitter(
   db: SqliteDatabase,
   statements: StatementCache,
   dictionaries: DetailDictionaries,
   journal?: IngestJournal,
-): (batches: AppendBatch[]) => Promise<AppendOutcome[]> {
+): Committer {
   // A transaction function called inside another one runs as a SAVEPOINT (better-sqlite3).
   const inBatchSavepoint = db.transaction((batch: AppendBatch, vocabulary: BatchVocabulary) =>
     appendBatch(statements, dictionaries, vocabulary, batch, journal),
@@ -345,10 +350,9 @@ export function createAppender(
     indexSearchText(statements, committed);
     return { outcomes, scopes };
   });
-  // In WAL mode the commit's fsync moves to the thread pool (see wal-sync.ts); otherwise (an
-  // in-memory database) SQLite's own setting stays in force.
-  const wal = !db.memory && String(db.pragma('journal_mode', { simple: true })) === 'wal';
-  const walSync = wal ? createWalSync(db.name) : undefined;
+  // In WAL mode the commit's fsync is the caller's (see wal-sync.ts); otherwise (an in-memory
+  // database) SQLite's own setting stays in force.
+  const wal = isWal(db);
   const relaxed = db.prepare('PRAGMA synchronous = NORMAL');
   const full = db.prepare('PRAGMA synchronous = FULL');
   const commitAll = (batches: AppendBatch[]): AppendOutcome[] => {
@@ -358,7 +362,7 @@ export function createAppender(
     return outcomes;
   };
   const commit = (batches: AppendBatch[]): AppendOutcome[] => {
-    if (!walSync) return commitAll(batches);
+    if (!wal) return commitAll(batches);
     relaxed.run();
     try {
       return commitAll(batches);
@@ -367,21 +371,56 @@ export function createAppender(
       full.run();
     }
   };
-  return async (batches) => {
+  return (batches) => {
     let outcomes: AppendOutcome[];
     try {
       outcomes = commit(batches);
-      await walSync?.sync();
     } catch (error) {
-      throw new AuditlogError('STORE_UNAVAILABLE', `append failed: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw appendFailed(error);
     }
     // After COMMIT, in a transaction of its own: learning a dictionary never delays or fails an append.
     try {
       dictionaries.learnIfReady();
     } catch {
       // Compression without a dictionary is still correct; the next append tries again.
+    }
+    return outcomes;
+  };
+}
+
+/** Whether the connection writes ahead to a WAL (a file database), whose syncs are ours. */
+export function isWal(db: SqliteDatabase): boolean {
+  return !db.memory && String(db.pragma('journal_mode', { simple: true })) === 'wal';
+}
+
+/** Why a whole append call failed, as the error every caller of its group receives. */
+export function appendFailed(error: unknown): AuditlogError {
+  if (isAuditlogError(error) && error.code === 'STORE_UNAVAILABLE') return error;
+  return new AuditlogError('STORE_UNAVAILABLE', `append failed: ${(error as Error).message}`, {
+    cause: error,
+  });
+}
+
+/**
+ * Builds the appendBatches of the SQLite engine on the calling thread: the committer, then the
+ * WAL sync on libuv's thread pool, which other calls may share; the returned promise resolves once
+ * the WAL holding the commit is on disk. (The writer thread syncs on a thread of its own instead:
+ * sync-worker.ts.)
+ */
+export function createAppender(
+  db: SqliteDatabase,
+  statements: StatementCache,
+  dictionaries: DetailDictionaries,
+  journal?: IngestJournal,
+): (batches: AppendBatch[]) => Promise<AppendOutcome[]> {
+  const commit = createCommitter(db, statements, dictionaries, journal);
+  const walSync = isWal(db) ? createWalSync(db.name) : undefined;
+  return async (batches) => {
+    const outcomes = commit(batches);
+    try {
+      await walSync?.sync();
+    } catch (error) {
+      throw appendFailed(error);
     }
     return outcomes;
   };

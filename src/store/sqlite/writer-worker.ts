@@ -1,8 +1,8 @@
 /**
  * @module The body of the SQLite writer thread (see writer-thread.ts): its own connection to the
- * database file and the appender over it. It takes append requests in order, writes each group
- * synchronously and answers once its WAL sync is done, so the next group is written while the
- * previous one syncs, exactly as the appender does on the main thread.
+ * database file and the committer over it. It takes append requests in order, commits each group
+ * synchronously and hands the reply to the sync thread (sync-worker.ts), which answers once the WAL
+ * is synced; meanwhile this thread writes the next group.
  *
  * Small batches go to the ingest journal (journal.ts); this thread drains it (journal-drain.ts)
  * when it holds DRAIN_AT events, when no append came for IDLE_DRAIN_MS, at the latest
@@ -11,8 +11,8 @@
  * time (DRAIN_SLICE events), each slice in a turn of its own, so the appends queued meanwhile are
  * written between slices instead of waiting for the whole drain.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { createAppender } from './append.ts';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { createCommitter } from './append.ts';
 import { createStatementCache, openDatabase } from './database.ts';
 import { createDetailDictionaries } from './dictionary.ts';
 import { createIngestJournal } from './journal.ts';
@@ -49,7 +49,8 @@ const DRAIN_SLICE = 500;
 const port = parentPort;
 if (!port) throw new Error('writer-worker.ts runs only as a worker thread');
 
-const { path } = workerData as { path: string };
+/** `toSyncer`: the sync thread's port, which the replies of committed groups go to. */
+const { path, toSyncer } = workerData as { path: string; toSyncer: MessagePort };
 const db = openDatabase(path);
 // Checkpoint every 4,000 pages (64 MiB at 16 KiB pages) instead of SQLite's 1,000: small groups
 // from many accounts dirty hundreds of scattered index pages each, and a larger WAL lets a page
@@ -60,7 +61,7 @@ db.pragma('wal_autocheckpoint = 4000');
 const statements = createStatementCache(db);
 const dictionaries = createDetailDictionaries(db, () => new Date());
 const journal = createIngestJournal(statements);
-const append = createAppender(db, statements, dictionaries, journal);
+const commit = createCommitter(db, statements, dictionaries, journal);
 const drainer = createJournalDrain(db, statements, dictionaries, journal);
 
 let idle: NodeJS.Timeout | undefined;
@@ -134,10 +135,11 @@ drainQuietly();
 
 port.on('message', (request: AppendRequest | DrainRequest | 'close') => {
   if (request === 'close') {
-    // Every earlier request has been answered or is syncing; the connection closes after them.
+    // Every earlier request has been answered (close() waits for them); the connection closes now.
     setImmediate(() => {
       drainQuietly();
       db.close();
+      toSyncer.close();
       port.close();
     });
     return;
@@ -153,12 +155,15 @@ port.on('message', (request: AppendRequest | DrainRequest | 'close') => {
     port.postMessage(reply);
     return;
   }
-  append(request.batches).then(
-    (outcomes) =>
-      port.postMessage({ id: request.id, outcomes: serializeOutcomes(outcomes) } satisfies AppendReply),
-    (error: unknown) =>
-      port.postMessage({ id: request.id, failure: serializeFailure(error) } satisfies AppendReply),
-  );
-  // The group is committed (append's synchronous part); drain while its WAL sync runs.
+  let reply: AppendReply;
+  try {
+    reply = { id: request.id, outcomes: serializeOutcomes(commit(request.batches)) };
+  } catch (error) {
+    // Nothing was committed: the failure needs no sync.
+    port.postMessage({ id: request.id, failure: serializeFailure(error) } satisfies AppendReply);
+    return;
+  }
+  toSyncer.postMessage(reply);
+  // The group is committed; drain while its WAL sync runs.
   scheduleDrain();
 });
