@@ -29,6 +29,10 @@ const SQL = {
   pickAccounts: `SELECT journal_key, account_key, event FROM ingest_journal
     WHERE account_key IN (SELECT value FROM json_each(?))`,
   removeAccounts: 'DELETE FROM ingest_journal WHERE account_key IN (SELECT value FROM json_each(?))',
+  // Arrival order is seq order within an account (seqs are handed out at commit).
+  pickOldestOf: `SELECT journal_key, account_key, event FROM ingest_journal
+    WHERE account_key = ? ORDER BY journal_key LIMIT ?`,
+  removeKeys: 'DELETE FROM ingest_journal WHERE journal_key IN (SELECT value FROM json_each(?))',
 };
 
 interface JournalRow {
@@ -67,9 +71,10 @@ export interface JournalDrain {
   /** Moves every journaled event into the events table; returns how many. */
   drain(): number;
   /**
-   * Moves every journaled event of the accounts after `afterAccount` (by key), taking whole
-   * accounts until at least `events` moved, in one transaction. Returns the last account key it
-   * drained, or null when no account after `afterAccount` had journaled events.
+   * Moves journaled events of the accounts after `afterAccount` (by key), at most `events`, in one
+   * transaction: whole accounts while they fit, or the oldest `events` of the first account when it
+   * alone holds more. Returns the account key to continue after (`afterAccount` again when that
+   * account is only partly drained), or null when no account after `afterAccount` had any.
    */
   drainAccounts(afterAccount: number, events: number): number | null;
 }
@@ -131,10 +136,19 @@ export function createJournalDrain(
         account_key: number;
         events: number;
       }>;
+      const first = counts[0];
+      if (first && first.events > events) {
+        // The busiest account goes in slices too, so no slice holds the write lock (and the
+        // writer's appends) for longer than `events` cost: its oldest first, seqs in order.
+        const rows = statements.get(SQL.pickOldestOf).all(first.account_key, events) as JournalRow[];
+        move(scope, rows);
+        statements.get(SQL.removeKeys).run(JSON.stringify(rows.map((r) => r.journal_key)));
+        return { moved: rows.length, last: afterAccount };
+      }
       const chosen: number[] = [];
       let total = 0;
       for (const { account_key, events: count } of counts) {
-        if (total >= events) break;
+        if (total + count > events) break;
         chosen.push(account_key);
         total += count;
       }

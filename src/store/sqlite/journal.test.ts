@@ -161,7 +161,7 @@ describe('SQLite ingest journal', () => {
     await journal.close();
   });
 
-  it('drains a few accounts at a time: whole accounts, in key order, until none is left', async () => {
+  it('drains in slices: whole accounts while they fit, in key order, the oldest of an account too large', async () => {
     const path = freshPath();
     await (await opened(path)).close();
     const db = openDatabase(path);
@@ -191,14 +191,26 @@ describe('SQLite ingest journal', () => {
     expect(journal.pending()).toBe(9);
 
     const drainer = createJournalDrain(db, statements, dictionaries, journal);
-    expect(drainer.drainAccounts(-1, 1)).toBe(keys[0]);
+    // The first account alone holds more than 2: its 2 oldest, and the next slice starts there again.
+    expect(drainer.drainAccounts(-1, 2)).toBe(-1);
+    expect(waiting()).toEqual([
+      { account_key: keys[0], events: 1 },
+      { account_key: keys[1], events: 3 },
+      { account_key: keys[2], events: 3 },
+    ]);
+    expect(journal.pending()).toBe(7);
+    expect(db.prepare('SELECT seq FROM ingest_journal WHERE account_key = ?').pluck().all(keys[0])).toEqual([
+      3,
+    ]);
+    // Whole accounts while they fit in 3: the first's last one; the second's 3 would make 4.
+    expect(drainer.drainAccounts(-1, 3)).toBe(keys[0]);
     expect(waiting()).toEqual([
       { account_key: keys[1], events: 3 },
       { account_key: keys[2], events: 3 },
     ]);
-    expect(journal.pending()).toBe(6);
-    // Whole accounts until at least 4 events: the second account's 3, then the third's.
-    expect(drainer.drainAccounts(keys[0]!, 4)).toBe(keys[2]);
+    expect(drainer.drainAccounts(keys[0]!, 4)).toBe(keys[1]);
+    expect(waiting()).toEqual([{ account_key: keys[2], events: 3 }]);
+    expect(drainer.drainAccounts(keys[1]!, 4)).toBe(keys[2]);
     expect(waiting()).toEqual([]);
     expect(drainer.drainAccounts(keys[2]!, 4)).toBeNull();
     expect(journal.pending()).toBe(0);
