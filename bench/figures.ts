@@ -94,6 +94,13 @@ export function singleFigures(
       unit: 'events/s',
       baseline: { name: 'no-op Fastify, same requests', value: result.noop.eventsPerSecond },
     },
+    {
+      section: 3,
+      name: 'HTTP single: request p99',
+      value: result.ours.latencyMs.p99,
+      unit: 'ms',
+      baseline: { name: 'no-op Fastify p99', value: result.noop.latencyMs.p99 },
+    },
   ];
 }
 
