@@ -4,7 +4,6 @@
  * the reply goes to the main thread once a WAL sync that started after it arrived has completed.
  * So an acknowledged event is on disk, and no reply waits for the writer's next group or drain.
  */
-import { appendFailed } from './append.ts';
 import type { WalSync } from './wal-sync.ts';
 import { type AppendReply, serializeFailure } from './writer-protocol.ts';
 
@@ -29,7 +28,8 @@ export function createDurableReplies(wal: WalSync, send: (reply: AppendReply) =>
     try {
       await wal.sync();
     } catch (error) {
-      send({ id: reply.id, failure: serializeFailure(appendFailed(error)) });
+      // An fs error: STORE_UNAVAILABLE, "append failed: <why>", as the appender reports one.
+      send({ id: reply.id, failure: serializeFailure(error) });
       return;
     }
     send(reply);

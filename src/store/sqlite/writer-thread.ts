@@ -9,8 +9,8 @@
  *
  * The sync runs on a second thread (sync-worker.ts), which also sends the reply: on the writer's
  * own event loop a finished sync waited for the writer's next group or journal drain to end before
- * its group could be answered. With 50 single-event appenders that put the p99 latency of an
- * acknowledgement at ~210–245 ms; with the sync thread, ~80–100 ms.
+ * its group could be answered. With 50 single-event appenders (bench measurement 3) that put the
+ * p99 latency of an acknowledgement at 184–287 ms; with the sync thread, 82–104 ms in most runs.
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { AuditlogError } from '../../errors.ts';
