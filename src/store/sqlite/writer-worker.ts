@@ -45,8 +45,8 @@ const MAX_JOURNAL_AGE_MS = 2000;
  * still share pages and blocks as in one drain), the busiest account in runs of this many. A slice
  * takes ~16 ms of this thread (p90 ~27), during which appends wait. Slices of 500 whole accounts
  * took ~50 ms, up to 150 (the busiest account in one go), and put the p99 latency of single-event
- * appends at ~90–100 ms against ~50–70 with 200 (bench measurement 3, 50 connections), for the
- * same throughput within this machine's noise.
+ * appends at 82–104 ms against 48–72 with 200 (bench measurement 3, 50 connections, with the sync
+ * thread), for the same throughput within this machine's noise.
  */
 const DRAIN_SLICE = 200;
 
