@@ -1,8 +1,8 @@
 /**
- * @module appendBatches for SQLite: one IMMEDIATE transaction per call (one fsync for all batches:
- * group commit), a SAVEPOINT per batch so a failing batch rolls back alone, and per account the
- * chain head read and advanced inside that transaction, so seq stays gap-free even when several
- * processes write to the same file.
+ * @module One batch of an SQLite append, inside the group commit's transaction (commit.ts): the
+ * account's chain head read and advanced in that transaction, so seq stays gap-free even when
+ * several processes write to the same file; each event sealed and written with its detail block,
+ * its actor and its free text.
  *
  * Given an ingest journal (journal.ts, on the writer thread), batches of a few events are sealed
  * exactly as here but stored as one journal row each, to be indexed later in per-account runs
@@ -10,11 +10,11 @@
  * pages each, and their group commit is bound by the bytes it writes to the WAL.
  */
 
-import { AuditlogError, isAuditlogError } from '../../errors.ts';
+import { AuditlogError } from '../../errors.ts';
 import { STREAMS } from '../../events/catalog.ts';
 import { type PendingEvent, sealEvent } from '../../events/chain.ts';
 import type { AuditEvent } from '../../events/schema.ts';
-import type { AppendBatch, AppendedEvent, AppendOutcome } from '../types.ts';
+import type { AppendBatch, AppendedEvent } from '../types.ts';
 import {
   blobToHash,
   decodeId,
@@ -27,14 +27,13 @@ import {
   statusCode,
   streamCode,
 } from './codec.ts';
-import type { SqliteDatabase, StatementCache } from './database.ts';
+import type { StatementCache } from './database.ts';
 import { INSERT_BLOCK_SQL, planDetails } from './detail-blocks.ts';
 import type { DetailDictionaries } from './dictionary.ts';
 import type { IngestJournal } from './journal.ts';
 import { recordSpanBounds } from './span-bounds.ts';
 import { apiTerm, TERM_KIND } from './vocabulary.ts';
-import { type BatchVocabulary, createVocabularyWriter } from './vocabulary-writer.ts';
-import { createWalSync } from './wal-sync.ts';
+import type { BatchVocabulary } from './vocabulary-writer.ts';
 
 /**
  * The INSERT of one event; its parameters come from {@link insertParams}. row_key is computed by
@@ -162,7 +161,7 @@ export function isConstraintError(error: unknown): error is Error & { code: stri
 }
 
 /** A batch's events as appended, and the account key its new rows were stored under. */
-interface AppendedBatch {
+export interface AppendedBatch {
   accountKey: number;
   events: AppendedEvent[];
   /** Stored in the journal: its rows, and so its free text, are indexed by the drain. */
@@ -239,7 +238,7 @@ export function recordActors(
 }
 
 /** Appends one batch inside the caller's transaction; throws to roll its savepoint back. */
-function appendBatch(
+export function appendBatch(
   statements: StatementCache,
   dictionaries: DetailDictionaries,
   vocabulary: BatchVocabulary,
@@ -297,131 +296,11 @@ function appendBatch(
  * then seq): FTS5 writes a new segment each time a rowid goes backwards, so interleaved accounts
  * would cost one segment per switch instead of one per transaction.
  */
-function indexSearchText(statements: StatementCache, batches: AppendedBatch[]): void {
+export function indexSearchText(statements: StatementCache, batches: AppendedBatch[]): void {
   const ordered = batches.filter((b) => !b.journaled && b.events.some((e) => !e.duplicate));
   ordered.sort((a, b) => a.accountKey - b.accountKey);
   const index = statements.get(SQL.indexSearchText);
   for (const batch of ordered) {
     for (const event of batch.events) if (!event.duplicate) index.run(batch.accountKey, event.seq);
   }
-}
-
-/**
- * A group's synchronous half: the transaction, run when called (better-sqlite3), so calls are
- * sequenced in call order. On a WAL database it commits with synchronous=NORMAL, i.e. without
- * syncing the WAL: the caller must sync it (wal-sync.ts) before it acknowledges the outcomes.
- */
-export type Committer = (batches: AppendBatch[]) => AppendOutcome[];
-
-/**
- * Builds the committer of the SQLite engine. With a `journal`, the batches it accepts are sealed
- * into it instead of the events table.
- */
-export function createCommitter(
-  db: SqliteDatabase,
-  statements: StatementCache,
-  dictionaries: DetailDictionaries,
-  journal?: IngestJournal,
-): Committer {
-  // A transaction function called inside another one runs as a SAVEPOINT (better-sqlite3).
-  const inBatchSavepoint = db.transaction((batch: AppendBatch, vocabulary: BatchVocabulary) =>
-    appendBatch(statements, dictionaries, vocabulary, batch, journal),
-  );
-  const vocabulary = createVocabularyWriter(statements);
-  const all = db.transaction((batches: AppendBatch[]) => {
-    const committed: AppendedBatch[] = [];
-    const scopes: BatchVocabulary[] = [];
-    const outcomes = batches.map((batch): AppendOutcome => {
-      try {
-        const scope = vocabulary.batch();
-        const appended = inBatchSavepoint(batch, scope);
-        committed.push(appended);
-        scopes.push(scope);
-        return { ok: true, events: appended.events };
-      } catch (error) {
-        if (isAuditlogError(error)) return { ok: false, error };
-        if (isConstraintError(error)) {
-          return { ok: false, error: new AuditlogError('EVENT_INVALID', error.message, { cause: error }) };
-        }
-        // Anything else (I/O error, disk full) is not this batch's fault: abort the whole call.
-        throw error;
-      }
-    });
-    indexSearchText(statements, committed);
-    return { outcomes, scopes };
-  });
-  // In WAL mode the commit's fsync is the caller's (see wal-sync.ts); otherwise (an in-memory
-  // database) SQLite's own setting stays in force.
-  const wal = isWal(db);
-  const relaxed = db.prepare('PRAGMA synchronous = NORMAL');
-  const full = db.prepare('PRAGMA synchronous = FULL');
-  const commitAll = (batches: AppendBatch[]): AppendOutcome[] => {
-    const { outcomes, scopes } = all.immediate(batches);
-    // Only now do the codes these batches created exist for good.
-    vocabulary.commit(scopes);
-    return outcomes;
-  };
-  const commit = (batches: AppendBatch[]): AppendOutcome[] => {
-    if (!wal) return commitAll(batches);
-    relaxed.run();
-    try {
-      return commitAll(batches);
-    } finally {
-      // Every other write of this connection (accounts, keys, retention) keeps synchronous=FULL.
-      full.run();
-    }
-  };
-  return (batches) => {
-    let outcomes: AppendOutcome[];
-    try {
-      outcomes = commit(batches);
-    } catch (error) {
-      throw appendFailed(error);
-    }
-    // After COMMIT, in a transaction of its own: learning a dictionary never delays or fails an append.
-    try {
-      dictionaries.learnIfReady();
-    } catch {
-      // Compression without a dictionary is still correct; the next append tries again.
-    }
-    return outcomes;
-  };
-}
-
-/** Whether the connection writes ahead to a WAL (a file database), whose syncs are ours. */
-export function isWal(db: SqliteDatabase): boolean {
-  return !db.memory && String(db.pragma('journal_mode', { simple: true })) === 'wal';
-}
-
-/** Why a whole append call failed, as the error every caller of its group receives. */
-function appendFailed(error: unknown): AuditlogError {
-  if (isAuditlogError(error) && error.code === 'STORE_UNAVAILABLE') return error;
-  return new AuditlogError('STORE_UNAVAILABLE', `append failed: ${(error as Error).message}`, {
-    cause: error,
-  });
-}
-
-/**
- * Builds the appendBatches of the SQLite engine on the calling thread: the committer, then the
- * WAL sync on libuv's thread pool, which other calls may share; the returned promise resolves once
- * the WAL holding the commit is on disk. (The writer thread syncs on a thread of its own instead:
- * sync-worker.ts.)
- */
-export function createAppender(
-  db: SqliteDatabase,
-  statements: StatementCache,
-  dictionaries: DetailDictionaries,
-  journal?: IngestJournal,
-): (batches: AppendBatch[]) => Promise<AppendOutcome[]> {
-  const commit = createCommitter(db, statements, dictionaries, journal);
-  const walSync = isWal(db) ? createWalSync(db.name) : undefined;
-  return async (batches) => {
-    const outcomes = commit(batches);
-    try {
-      await walSync?.sync();
-    } catch (error) {
-      throw appendFailed(error);
-    }
-    return outcomes;
-  };
 }

@@ -9,7 +9,6 @@ import type { Stream } from '../../events/catalog.ts';
 import { GENESIS_HASH } from '../../events/chain.ts';
 import type { Actor } from '../../events/schema.ts';
 import type { EventStore } from '../types.ts';
-import { createAppender } from './append.ts';
 import {
   blobToHash,
   type EventRow,
@@ -19,6 +18,7 @@ import {
   streamCode,
   toActor,
 } from './codec.ts';
+import { createAppender } from './commit.ts';
 import { createStatementCache, type SqliteDatabase } from './database.ts';
 import { createDetailReader } from './detail-blocks.ts';
 import { createDetailDictionaries } from './dictionary.ts';

@@ -83,7 +83,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         ready();
         return writer.append(batches);
       },
-      // Calls are written in call order, one at a time; only their fsyncs overlap (append.ts).
+      // Calls are written in call order, one at a time; only their fsyncs overlap (commit.ts).
       appendConcurrency: 4,
       list: async (accountId, query) => (await drained()).list(accountId, query),
       get: async (accountId, id) => (await drained()).get(accountId, id),

@@ -15,7 +15,7 @@ import { pageEvents } from '../conformance/export.ts';
 import { appendOk, expectIntactChain } from '../conformance/helpers.ts';
 import { DAY_MS, FIXTURE_TIME, isoPlus, makePendingEvent, uniqueAccountId } from '../conformance-fixtures.ts';
 import type { AppendedEvent, Store } from '../types.ts';
-import { createAppender } from './append.ts';
+import { createAppender } from './commit.ts';
 import { createStatementCache, openDatabase } from './database.ts';
 import { createDetailDictionaries } from './dictionary.ts';
 import { createSqliteStore } from './index.ts';

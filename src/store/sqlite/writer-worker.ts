@@ -12,7 +12,7 @@
  * between slices instead of waiting for the whole drain.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { createCommitter } from './append.ts';
+import { createCommitter } from './commit.ts';
 import { createStatementCache, openDatabase } from './database.ts';
 import { createDetailDictionaries } from './dictionary.ts';
 import { createIngestJournal } from './journal.ts';
