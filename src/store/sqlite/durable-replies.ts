@@ -5,10 +5,10 @@
  * So an acknowledged event is on disk, and no reply waits for the writer's next group or drain.
  */
 import type { WalSync } from './wal-sync.ts';
-import { type AppendReply, serializeFailure } from './writer-protocol.ts';
+import { type AppendReply, type CommittedReply, serializeFailure } from './writer-protocol.ts';
 
 /** Takes the replies of committed groups and sends each on once the WAL holding it is synced. */
-export type DurableReplies = (reply: AppendReply) => Promise<void>;
+export type DurableReplies = (reply: CommittedReply) => Promise<void>;
 
 /**
  * Creates the relay over a WAL syncer. Replies that arrive while a sync runs share the next one; a
@@ -20,11 +20,6 @@ export type DurableReplies = (reply: AppendReply) => Promise<void>;
  */
 export function createDurableReplies(wal: WalSync, send: (reply: AppendReply) => void): DurableReplies {
   return async (reply) => {
-    // A reply that already failed carries nothing to make durable.
-    if ('failure' in reply) {
-      send(reply);
-      return;
-    }
     try {
       await wal.sync();
     } catch (error) {

@@ -8,7 +8,7 @@
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { createDurableReplies } from './durable-replies.ts';
 import { createWalSync } from './wal-sync.ts';
-import type { AppendReply } from './writer-protocol.ts';
+import type { CommittedReply } from './writer-protocol.ts';
 
 const { path, fromWriter, toMain } = workerData as {
   path: string;
@@ -18,4 +18,4 @@ const { path, fromWriter, toMain } = workerData as {
 
 const relay = createDurableReplies(createWalSync(path), (reply) => toMain.postMessage(reply));
 // The thread lives as long as the writer: the main thread ends it when the writer has ended.
-fromWriter.on('message', (reply: AppendReply) => void relay(reply));
+fromWriter.on('message', (reply: CommittedReply) => void relay(reply));

@@ -27,8 +27,11 @@ export interface ErrorData {
 
 type OutcomeData = { ok: true; events: AppendedEvent[] } | { ok: false; error: ErrorData };
 
+/** The answer of a committed group: every batch's outcome (sent on by the sync thread). */
+export type CommittedReply = { id: number; outcomes: OutcomeData[] };
+
 /** The answer to an AppendRequest: every batch's outcome, or why the whole call failed. */
-export type AppendReply = { id: number; outcomes: OutcomeData[] } | { id: number; failure: ErrorData };
+export type AppendReply = CommittedReply | { id: number; failure: ErrorData };
 
 function errorData(error: AuditlogError): ErrorData {
   return { code: error.code, detail: error.message, violations: error.violations };

@@ -20,6 +20,7 @@ import { createJournalDrain } from './journal-drain.ts';
 import {
   type AppendReply,
   type AppendRequest,
+  type CommittedReply,
   type DrainRequest,
   serializeFailure,
   serializeOutcomes,
@@ -159,7 +160,7 @@ port.on('message', (request: AppendRequest | DrainRequest | 'close') => {
     port.postMessage(reply);
     return;
   }
-  let reply: AppendReply;
+  let reply: CommittedReply;
   try {
     reply = { id: request.id, outcomes: serializeOutcomes(commit(request.batches)) };
   } catch (error) {
