@@ -102,7 +102,6 @@ export function isWal(db: SqliteDatabase): boolean {
 
 /** Why a whole append call failed, as the error every caller of its group receives. */
 function appendFailed(error: unknown): AuditlogError {
-  if (isAuditlogError(error) && error.code === 'STORE_UNAVAILABLE') return error;
   return new AuditlogError('STORE_UNAVAILABLE', `append failed: ${(error as Error).message}`, {
     cause: error,
   });

@@ -29,6 +29,15 @@ function heldSync() {
   };
 }
 
+/** A relay over a held sync, with what it sent so far, already waiting for the reply of `id`. */
+async function relaying(id: number) {
+  const held = heldSync();
+  const sent: AppendReply[] = [];
+  const relayed = createDurableReplies(held.wal, (reply) => sent.push(reply))(committed(id));
+  await Promise.resolve();
+  return { held, sent, relayed };
+}
+
 const committed = (id: number): CommittedReply => ({
   id,
   outcomes: [{ ok: true, events: [{ id: `evt-${id}`, seq: id, duplicate: false }] }],
@@ -36,11 +45,7 @@ const committed = (id: number): CommittedReply => ({
 
 describe('createDurableReplies', () => {
   it('sends a reply only once the WAL sync it waited for has completed', async () => {
-    const held = heldSync();
-    const sent: AppendReply[] = [];
-    const relay = createDurableReplies(held.wal, (reply) => sent.push(reply));
-    const relayed = relay(committed(1));
-    await Promise.resolve();
+    const { held, sent, relayed } = await relaying(1);
     expect(held.started()).toBe(1);
     expect(sent).toEqual([]);
     held.finish(0);
@@ -49,11 +54,7 @@ describe('createDurableReplies', () => {
   });
 
   it('fails the reply with STORE_UNAVAILABLE when the sync fails: its events may not be on disk', async () => {
-    const held = heldSync();
-    const sent: AppendReply[] = [];
-    const relay = createDurableReplies(held.wal, (reply) => sent.push(reply));
-    const relayed = relay(committed(7));
-    await Promise.resolve();
+    const { held, sent, relayed } = await relaying(7);
     held.finish(0, Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
     await relayed;
     expect(sent).toEqual([
