@@ -58,12 +58,13 @@ export interface SqlQuery {
 
 /**
  * The statements of one list() call. Without free text only `direct` runs. With a q of three or
- * more characters, `candidates` lists (up to `budget` from each) the account's rows the trigram
- * index and the matching actors propose: when they are fewer, `searchAmong` reads just those. A
- * more common term that matches no actor (`actorsMatch`) pages its newest trigram candidates
- * (`recent`) and completes the page with `newerBelow` (list.ts). Otherwise it is looked for along
- * the driving index, among its newest `budget` rows (`window`); only when that finds too few and
- * `windowSize` says the rows were not exhausted does `search` run anyway.
+ * more characters, a term that matches no actor (`actorsMatch`) pages its newest trigram candidates
+ * (`recent`, looked up with `searchAmong`) and completes the page with `newerBelow` or
+ * `trigramBetween` (list.ts). Otherwise, or when its newest candidates hold too few matches,
+ * `candidates` lists (up to `budget` from each) the account's rows the trigram index and the
+ * matching actors propose: when they are fewer, `searchAmong` reads just those. A term with more
+ * is looked for along the driving index, among its newest `budget` rows (`window`); only when that
+ * finds too few and `windowSize` says the rows were not exhausted does `search` run anyway.
  */
 export type ListPlan =
   | { kind: 'direct'; direct: SqlQuery }
@@ -79,8 +80,8 @@ export type ListPlan =
       budget: number;
       /** Whether any actor form of the stream contains the text (then `recent` does not apply). */
       actorsMatch: SqlQuery;
-      /** The trigram candidates below a row key (all when null), newest first, {@link RECENT_CHUNK} at most. */
-      recent: (below: bigint | null) => SqlQuery;
+      /** The trigram candidates below a row key (all when null), newest first, `size` at most. */
+      recent: (below: bigint | null, size?: number) => SqlQuery;
       /** Every row key of the stream below `below` that occurred at or after `occurredAt` (ms). */
       newerBelow: (below: bigint, occurredAt: number) => SqlQuery;
       /** The trigram candidates from row key `from` up to (not including) `below`. */
@@ -290,10 +291,10 @@ export function planList(
     sql: `SELECT EXISTS (${MATCHING_ACTORS})`,
     params: actorParams(accountKey, q, text),
   };
-  const recent = (below: bigint | null) => ({
+  const recent = (below: bigint | null, size = RECENT_CHUNK) => ({
     sql: `SELECT rowid FROM events_fts WHERE events_fts MATCH ? AND rowid >= (? << 40) AND rowid < ?
       ORDER BY rowid DESC LIMIT ?`,
-    params: [match, accountKey, below ?? BigInt(accountKey + 1) << 40n, RECENT_CHUNK],
+    params: [match, accountKey, below ?? BigInt(accountKey + 1) << 40n, size],
   });
   // Covering: occurred_at and the row key are both in the time index, so no row is read.
   const newerBelow = (below: bigint, occurredAt: number) => ({

@@ -21,6 +21,16 @@ const MAX_RECENT_CHUNKS = 8;
  * one chunk, and the span bounds spare the rest.
  */
 const lookupChunk = (limit: number) => Math.ceil((limit + 1) * 1.25);
+/**
+ * Candidates the next chunk of `recent` examines: enough to fill the page at the share of matches
+ * seen so far, and a quarter more; at least a first chunk's, at most {@link RECENT_CHUNK}. A term
+ * that is nearly full after one chunk asks for a few more rows, not for 200: each is looked up.
+ */
+export function nextChunk(limit: number, matched: number, examined: number): number {
+  const share = Math.max(matched, 1) / examined;
+  const wanted = Math.ceil(((limit + 1 - matched) / share) * 1.25);
+  return Math.min(RECENT_CHUNK, Math.max(lookupChunk(limit), wanted));
+}
 /** Late spans whose trigram candidates `recent` reads one span at a time; beyond, the time index. */
 const MAX_LATE_SPANS = 8;
 
@@ -60,25 +70,26 @@ export function createLister(
   };
 
   /**
-   * A page of a term too common to look up every candidate and too rare for the window: the
-   * trigram candidates newest first (row keys grow with seq), a chunk at a time, until the matches
-   * fill a page. Exact although the page is ordered by occurredAt, not seq: a match not examined
-   * has a row key below the lowest examined; if it belongs on the page it occurred at or after
-   * the page's last row, and `lateCandidates` lists all such row keys without reading a row.
-   * Undefined when the term needs more chunks than allowed, or matches actors (their events are
-   * not trigram candidates).
+   * A page from the trigram candidates newest first (row keys grow with seq), a chunk at a time
+   * (the first a page and a quarter, then {@link RECENT_CHUNK}), until the matches fill a page.
+   * Exact although the page is ordered by occurredAt, not seq: a match not examined has a row key
+   * below the lowest examined; if it belongs on the page it occurred at or after the page's last
+   * row, and `lateCandidates` lists all such row keys without reading a row. Undefined when the
+   * term needs more than {@link MAX_RECENT_CHUNKS} chunks. Only for terms that match no actor:
+   * their events are not trigram candidates.
    */
   const recent = (plan: SearchPlan, limit: number, accountKey: number): ListRow[] | undefined => {
-    if (count(plan.actorsMatch) === 1) return undefined;
     let kept: bigint[] = [];
     let below: bigint | null = null;
+    let size = lookupChunk(limit);
     for (let chunk = 0; chunk < MAX_RECENT_CHUNKS; chunk++) {
-      const keys = rowKeys(plan.recent(below));
+      const keys = rowKeys(plan.recent(below, size));
       const examined = [...kept, ...keys];
       const page = examined.length === 0 ? [] : among(plan, examined);
-      if (keys.length < RECENT_CHUNK) return page;
+      if (keys.length < size) return page;
       below = keys[keys.length - 1]!;
       kept = page.map((row) => (BigInt(accountKey) << 40n) | BigInt(seqOf(row)));
+      size = nextChunk(limit, page.length, examined.length);
       if (page.length > limit) {
         const newer = lateCandidates(plan, accountKey, below, occurredAtOf(page.at(-1)!));
         return newer.length === 0 ? page : among(plan, [...kept, ...newer]);
@@ -117,14 +128,16 @@ export function createLister(
     return [];
   };
 
-  // Free text: the candidates newest first when fewer than the budget; else the newest trigram
-  // candidates; else (a term of actors, or one that matches few of its candidates) the newest rows
-  // along the driving index, and only when those hold too few matches, every candidate.
+  // Free text: the newest trigram candidates, a chunk at a time, when the term matches no actor (an
+  // FTS5 query stops at its LIMIT, where one for every candidate reads each trigram's whole doclist
+  // in the account); else every candidate newest first when fewer than the budget; else (a term of
+  // actors, or one that matches few of its candidates) the newest rows along the driving index,
+  // and only when those hold too few matches, every candidate.
   const search = (plan: SearchPlan, limit: number, accountKey: number): ListRow[] => {
+    const newest = count(plan.actorsMatch) === 0 ? recent(plan, limit, accountKey) : undefined;
+    if (newest) return newest;
     const candidates = rowKeys(plan.candidates);
     if (candidates.length < plan.budget) return newestFirst(plan, candidates, limit, accountKey);
-    const newest = recent(plan, limit, accountKey);
-    if (newest) return newest;
     const found = rows(plan.window);
     if (found.length > limit || count(plan.windowSize) < plan.budget) return found;
     return rows(plan.search);

@@ -13,6 +13,7 @@ import { appendOk, listAll, referenceList } from '../conformance/helpers.ts';
 import { FIXTURE_TIME, isoPlus, makePendingEvent } from '../conformance-fixtures.ts';
 import type { EventQuery, Store } from '../types.ts';
 import { createSqliteStore } from './index.ts';
+import { nextChunk } from './list.ts';
 import { RECENT_CHUNK, SEARCH_BUDGET } from './list-sql.ts';
 import { SPAN_SIZE } from './span-bounds.ts';
 import { trigramQuery } from './trigrams.ts';
@@ -207,5 +208,17 @@ describe('free-text search beyond the search budget', () => {
     expect(first.events.slice(0, 2).map((e) => e.seq)).toEqual([4, 1]);
     await expectReference({ stream: 'central', q: 'qrstuv' }, 50, true, sparse);
     await expectReference({ stream: 'central', q: 'QRSTUV', status: 'success' }, 7, false, sparse);
+  });
+});
+
+describe('the next chunk of newest trigram candidates', () => {
+  it('asks for what fills the page at the share of matches seen, a quarter more, within bounds', () => {
+    // 34 matches in 64: 17 more wanted at ~53% makes 32, 40 with the margin; a first chunk's 64 at least.
+    expect(nextChunk(50, 34, 64)).toBe(64);
+    // 20 matches in 64: 31 more at ~31% makes ~99, 124 with the margin.
+    expect(nextChunk(50, 20, 64)).toBe(124);
+    // Few or no matches: as many as a chunk may hold.
+    expect(nextChunk(50, 2, 264)).toBe(RECENT_CHUNK);
+    expect(nextChunk(50, 0, 64)).toBe(RECENT_CHUNK);
   });
 });
