@@ -46,6 +46,7 @@ interface CliOptions {
   connections: number;
   queries?: number;
   singleRows?: number;
+  singleRounds?: number;
   middlewareRequests?: number;
   reuse?: string;
   pgUrl?: string;
@@ -77,6 +78,7 @@ function program(): Command {
       'rows of the raw one-row-per-transaction baseline (default 2000; 200 quick)',
       count,
     )
+    .option('--single-rounds <n>', 'turns of measurement 3, ours then raw (default 3; 1 quick)', count)
     .option('--middleware-requests <n>', 'requests per dashboard variant (default 500; 50 quick)', count)
     .option(
       '--reuse <file>',
@@ -107,6 +109,7 @@ function toBenchOptions(cli: CliOptions, workDir: string): BenchOptions {
     // 1–4 ms one outlier moved the ratio to raw between 0.5× and 3.4× from run to run.
     queries: cli.queries ?? (quick ? 20 : 1000),
     singleRows: cli.singleRows ?? (quick ? 200 : 2000),
+    singleRounds: cli.singleRounds ?? (quick ? 1 : 3),
     middlewareRequests: cli.middlewareRequests ?? (quick ? 50 : 500),
     reuse,
     only: cli.only ?? new Set([1, 2, 3, 4, 5, 6, 7]),

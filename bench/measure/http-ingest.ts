@@ -128,6 +128,52 @@ export interface RawSingleResult {
   eventsPerSecond: number;
 }
 
+/** One round of measurement 3: our server's load, then the raw baseline on the rows it stored. */
+export interface SingleRound {
+  ours: HttpIngestResult;
+  raw: RawSingleResult;
+}
+
+/** Measurement 3's rounds taken together: each side's events over its total time. */
+export interface PooledSingle {
+  durableEventsPerSecond: number;
+  acknowledgedEventsPerSecond: number;
+  noopEventsPerSecond: number;
+  rawEventsPerSecond: number;
+  /** durable over raw, per round, in the order they ran. */
+  roundRatios: number[];
+  /** The median of the rounds' request p99s (ours, then the no-op server's), ms. */
+  p99Ms: number;
+  noopP99Ms: number;
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * Pools the rounds: events summed over seconds summed, on each side. A round is a sample of this
+ * machine's disk and CPU at one moment; both sides get the same moments, as closely as they can
+ * take turns.
+ */
+export function poolSingleRounds(rounds: readonly SingleRound[]): PooledSingle {
+  const sum = (f: (r: SingleRound) => number) => rounds.reduce((total, r) => total + f(r), 0);
+  const oursSeconds = sum((r) => r.ours.ours.durationSeconds);
+  const noopSeconds = sum((r) => r.ours.noop.durationSeconds);
+  return {
+    durableEventsPerSecond: sum((r) => r.ours.durableEvents) / oursSeconds,
+    acknowledgedEventsPerSecond:
+      sum((r) => r.ours.ours.eventsPerSecond * r.ours.ours.durationSeconds) / oursSeconds,
+    noopEventsPerSecond: sum((r) => r.ours.noop.eventsPerSecond * r.ours.noop.durationSeconds) / noopSeconds,
+    rawEventsPerSecond: (sum((r) => r.raw.events) * 1000) / sum((r) => r.raw.ms),
+    roundRatios: rounds.map((r) => r.ours.durableEventsPerSecond / r.raw.eventsPerSecond),
+    p99Ms: median(rounds.map((r) => r.ours.ours.latencyMs.p99)),
+    noopP99Ms: median(rounds.map((r) => r.ours.noop.latencyMs.p99)),
+  };
+}
+
 /** The first `count` rows of the ranges. */
 function firstRows(ranges: readonly RowRange[], count: number): RowRange[] {
   const out: RowRange[] = [];
