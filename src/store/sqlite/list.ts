@@ -71,7 +71,8 @@ export function createLister(
 
   /**
    * A page from the trigram candidates newest first (row keys grow with seq), a chunk at a time
-   * (the first a page and a quarter, then {@link RECENT_CHUNK}), until the matches fill a page.
+   * (the first a page and a quarter, the next ones sized by {@link nextChunk}), until the matches
+   * fill a page.
    * Exact although the page is ordered by occurredAt, not seq: a match not examined has a row key
    * below the lowest examined; if it belongs on the page it occurred at or after the page's last
    * row, and `lateCandidates` lists all such row keys without reading a row. Undefined when the
