@@ -73,7 +73,7 @@ export function batchedFigures(result: HttpIngestResult, rawBatchEventsPerSecond
 export function singleFigures(rounds: readonly SingleRound[], engine: string): Figure[] {
   const pooled = poolSingleRounds(rounds);
   const failures = rounds.reduce((total, r) => total + r.ours.ours.non2xx + r.ours.ours.errors, 0);
-  const perRound = `${rounds.length} rounds, durable/raw each: ${pooled.roundRatios.map((r) => `${r.toFixed(2)}×`).join(', ')}`;
+  const perRound = `${rounds.length} round${rounds.length === 1 ? '' : 's'}, durable/raw each: ${pooled.roundRatios.map((r) => `${r.toFixed(2)}×`).join(', ')}`;
   const statusCodes = rounds.map((r) => r.ours.ours.statusCodes);
   return [
     {
