@@ -3,8 +3,8 @@
  * GET /v1/events/export (NDJSON in seq order, payloads and hashes included, streamed with
  * backpressure), with events/s counted on the client by lines and the server process's peak RSS.
  */
-import { get, type IncomingMessage } from 'node:http';
 import { openStore } from '../../src/store/open-store.ts';
+import { countResponseLines } from '../http/count-lines.ts';
 import { startServerChild } from '../http/server-child.ts';
 import { cpuSeconds, cpuSince, postgresBackendsCpu } from '../support/cpu.ts';
 import { startProgress } from '../support/progress.ts';
@@ -32,57 +32,6 @@ export interface ExportResult {
   clientCpuUsPerEvent: number;
   /** CPU the database's server processes used per event (PostgreSQL only; null on SQLite), in µs. */
   databaseCpuUsPerEvent: number | null;
-}
-
-const NEWLINE = 0x0a;
-
-/** Lines in a chunk of NDJSON: every line, the last included, ends with a newline. */
-function countLines(chunk: Uint8Array): number {
-  let lines = 0;
-  for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) lines++;
-  return lines;
-}
-
-/**
- * GETs `url` with node:http, whose body comes as plain Buffers: fetch() hands them through web
- * streams, which cost the client (on the same two cores as the server) ~10 µs per event against ~4.
- */
-function request(url: URL, headers: Record<string, string>): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    get(url, { headers }, resolve).on('error', reject);
-  });
-}
-
-/**
- * Counts a body's lines as its chunks arrive. 'data' events rather than `for await`: the async
- * iterator joins the chunks buffered between two reads into a new Buffer each time.
- */
-function readLines(
-  response: IncomingMessage,
-  start: bigint,
-  progress: { advance(n: number): void },
-): Promise<{ events: number; bytes: number; firstByteMs: number }> {
-  return new Promise((resolve, reject) => {
-    let events = 0;
-    let bytes = 0;
-    let firstByteMs = Number.NaN;
-    response.on('data', (chunk: Buffer) => {
-      if (bytes === 0) firstByteMs = elapsedMs(start);
-      const lines = countLines(chunk);
-      events += lines;
-      bytes += chunk.byteLength;
-      progress.advance(lines);
-    });
-    response.on('end', () => resolve({ events, bytes, firstByteMs }));
-    response.on('error', reject);
-  });
-}
-
-/** The whole body of a response, as text (for an error message). */
-async function text(response: IncomingMessage): Promise<string> {
-  let body = '';
-  for await (const chunk of response) body += chunk;
-  return body;
 }
 
 /** The database a postgres:// URL names, or null for any other store URL. */
@@ -118,10 +67,14 @@ export async function runExport(options: {
     const serverCpuBefore = cpuSeconds(server.pid) ?? Number.NaN;
     const clientCpuBefore = process.cpuUsage();
     const start = process.hrtime.bigint();
-    const response = await request(url, { authorization: `Bearer ${key}` });
-    if (response.statusCode !== 200)
-      throw new Error(`GET ${url.pathname} answered ${response.statusCode}: ${await text(response)}`);
-    const { events, bytes, firstByteMs } = await readLines(response, start, progress);
+    const response = await countResponseLines(url, {
+      headers: { authorization: `Bearer ${key}` },
+      start,
+      onLines: (lines) => progress.advance(lines),
+    });
+    if (response.status !== 200)
+      throw new Error(`GET ${url.pathname} answered ${response.status}: ${response.text}`);
+    const { lines: events, bytes, firstByteMs } = response;
     const seconds = elapsedMs(start) / 1000;
     const serverCpu = (cpuSeconds(server.pid) ?? Number.NaN) - serverCpuBefore;
     const clientCpu = process.cpuUsage(clientCpuBefore);
