@@ -11,7 +11,7 @@ import { buildBodyPool } from '../http/bodies.ts';
 import { type LoadResult, runLoad } from '../http/load.ts';
 import { startServerChild } from '../http/server-child.ts';
 import { startProgress } from '../support/progress.ts';
-import { elapsedMs } from '../support/stats.ts';
+import { elapsedMs, summarize } from '../support/stats.ts';
 import { createKeys, ensureAccounts } from './accounts.ts';
 
 export interface HttpIngestOptions {
@@ -142,16 +142,10 @@ export interface PooledSingle {
   rawEventsPerSecond: number;
   /** durable over raw, per round, in the order they ran. */
   roundRatios: number[];
-  /** The median of the rounds' request p99s (ours, then the no-op server's), ms. */
+  /** The median (nearest rank) of the rounds' request p99s (ours, then the no-op server's), ms. */
   p99Ms: number;
   noopP99Ms: number;
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /**
  * Pools the rounds: events summed over seconds summed, on each side. A round is a sample of this
@@ -169,8 +163,8 @@ export function poolSingleRounds(rounds: readonly SingleRound[]): PooledSingle {
     noopEventsPerSecond: sum((r) => r.ours.noop.eventsPerSecond * r.ours.noop.durationSeconds) / noopSeconds,
     rawEventsPerSecond: (sum((r) => r.raw.events) * 1000) / sum((r) => r.raw.ms),
     roundRatios: rounds.map((r) => r.ours.durableEventsPerSecond / r.raw.eventsPerSecond),
-    p99Ms: median(rounds.map((r) => r.ours.ours.latencyMs.p99)),
-    noopP99Ms: median(rounds.map((r) => r.ours.noop.latencyMs.p99)),
+    p99Ms: summarize(rounds.map((r) => r.ours.ours.latencyMs.p99)).p50,
+    noopP99Ms: summarize(rounds.map((r) => r.ours.noop.latencyMs.p99)).p50,
   };
 }
 
