@@ -4,7 +4,7 @@
  */
 
 import type { ExportResult } from './measure/export.ts';
-import { type HttpIngestResult, poolSingleRounds, type SingleRound } from './measure/http-ingest.ts';
+import type { HttpIngestResult, PooledSingle, SingleRound } from './measure/http-ingest.ts';
 import type { QueryCaseResult } from './measure/list-queries.ts';
 import type { MiddlewareResult } from './measure/middleware.ts';
 import type { StoreIngestResult } from './measure/store-ingest.ts';
@@ -70,8 +70,11 @@ export function batchedFigures(result: HttpIngestResult, rawBatchEventsPerSecond
  * Measurement 3: one event per request against raw one-row transactions, pooled over the rounds
  * (poolSingleRounds), each round's ratio in the note.
  */
-export function singleFigures(rounds: readonly SingleRound[], engine: string): Figure[] {
-  const pooled = poolSingleRounds(rounds);
+export function singleFigures(
+  rounds: readonly SingleRound[],
+  pooled: PooledSingle,
+  engine: string,
+): Figure[] {
   const failures = rounds.reduce((total, r) => total + r.ours.ours.non2xx + r.ours.ours.errors, 0);
   const perRound = `${rounds.length} round${rounds.length === 1 ? '' : 's'}, durable/raw each: ${pooled.roundRatios.map((r) => `${r.toFixed(2)}×`).join(', ')}`;
   const statusCodes = rounds.map((r) => r.ours.ours.statusCodes);

@@ -246,8 +246,9 @@ async function measureHttp(ctx: Context, data: DataSet | null): Promise<void> {
       });
       rounds.push({ ours, raw });
     }
-    ctx.figures.push(...singleFigures(rounds, engine.name));
-    ctx.details.httpSingle = { rounds, pooled: poolSingleRounds(rounds) };
+    const pooled = poolSingleRounds(rounds);
+    ctx.figures.push(...singleFigures(rounds, pooled, engine.name));
+    ctx.details.httpSingle = { rounds, pooled };
   });
   await phase(ctx, 7, 'middleware overhead', async () => {
     // Imported here: the demo dashboard and the client package are optional to the other measurements.
