@@ -83,13 +83,53 @@ export function toPendingEvent(
   };
 }
 
-/** Seals a pending event into the chain: assigns its place (`seq`) and both hashes. */
+/**
+ * A pending event's members already written as canonical JSON, by key (see {@link encodeMembers}):
+ * sealing splices them in instead of encoding them again.
+ */
+export type EncodedMembers = ReadonlyMap<string, string>;
+
+/**
+ * Encodes each member of a pending event as canonical JSON. Sealing needs the whole event's
+ * encoding, and most of its cost is the payloads; a caller on another thread than the sealer can
+ * pay it there (the SQLite writer thread seals while the HTTP thread has time to spare).
+ */
+export function encodeMembers(pending: PendingEvent): EncodedMembers {
+  const encoded = new Map<string, string>();
+  for (const [key, value] of Object.entries(pending)) {
+    if (value !== undefined) encoded.set(key, canonicalJson(value));
+  }
+  return encoded;
+}
+
+/** canonicalJson of a record whose members `encoded` holds are taken from it as they are. */
+function canonicalRecord(record: Record<string, unknown>, encoded: EncodedMembers): string {
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(key)}:${encoded.get(key) ?? canonicalJson(member)}`;
+  }
+  return `${out}}`;
+}
+
+/**
+ * Seals a pending event into the chain: assigns its place (`seq`) and both hashes. `encoded`, when
+ * given, must come from {@link encodeMembers} of this very content: its members are trusted as the
+ * encoding of the event's, so a stale one would seal a hash that never verifies.
+ */
 export function sealEvent(
   pending: PendingEvent,
   accountId: string,
   seq: number,
   prevHash: string,
+  encoded?: EncodedMembers,
 ): AuditEvent {
   const unsealed: Omit<AuditEvent, 'hash'> = { ...pending, accountId, seq, prevHash };
-  return { ...unsealed, hash: hashEvent(unsealed) };
+  const hash = encoded
+    ? createHash('sha256').update(canonicalRecord(unsealed, encoded)).digest('hex')
+    : hashEvent(unsealed);
+  return { ...unsealed, hash };
 }

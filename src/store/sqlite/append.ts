@@ -12,7 +12,7 @@
 
 import { AuditlogError } from '../../errors.ts';
 import { STREAMS } from '../../events/catalog.ts';
-import { type PendingEvent, sealEvent } from '../../events/chain.ts';
+import { type EncodedMembers, type PendingEvent, sealEvent } from '../../events/chain.ts';
 import type { AuditEvent } from '../../events/schema.ts';
 import type { AppendBatch, AppendedEvent } from '../types.ts';
 import {
@@ -237,13 +237,17 @@ export function recordActors(
   }
 }
 
-/** Appends one batch inside the caller's transaction; throws to roll its savepoint back. */
+/**
+ * Appends one batch inside the caller's transaction; throws to roll its savepoint back. `encoded`
+ * holds its events' members as canonical JSON (chain.ts encodeMembers), when the caller made them.
+ */
 export function appendBatch(
   statements: StatementCache,
   dictionaries: DetailDictionaries,
   vocabulary: BatchVocabulary,
   batch: AppendBatch,
   journal: IngestJournal | undefined,
+  encoded?: readonly EncodedMembers[],
 ): AppendedBatch {
   const head =
     (statements.get(SQL.head).get(batch.accountId) as HeadRow | undefined) ??
@@ -266,7 +270,10 @@ export function appendBatch(
       if (prior) return { id: decodeId(prior.id), seq: prior.seq, duplicate: true };
     }
     if (seq >= MAX_SEQ) throw new AuditlogError('INTERNAL', `account ${batch.accountId} has exhausted seq`);
-    const event = sealEvent(normalize(pending, index), batch.accountId, seq + 1, hash);
+    const normal = normalize(pending, index);
+    // Members normalize() rewrote were encoded as they arrived: then the whole event is encoded here.
+    const kept = normal.occurredAt === pending.occurredAt && normal.receivedAt === pending.receivedAt;
+    const event = sealEvent(normal, batch.accountId, seq + 1, hash, kept ? encoded?.[index] : undefined);
     sealed.push({ event, index });
     seq = event.seq;
     hash = event.hash;

@@ -5,6 +5,7 @@
  * the sync to the sync thread (sync-worker.ts); the calling-thread path runs both (createAppender).
  */
 import { AuditlogError, isAuditlogError } from '../../errors.ts';
+import type { EncodedMembers } from '../../events/chain.ts';
 import type { AppendBatch, AppendOutcome } from '../types.ts';
 import { type AppendedBatch, appendBatch, indexSearchText, isConstraintError } from './append.ts';
 import type { SqliteDatabase, StatementCache } from './database.ts';
@@ -18,7 +19,7 @@ import { createWalSync } from './wal-sync.ts';
  * sequenced in call order. On a WAL database it commits with synchronous=NORMAL, i.e. without
  * syncing the WAL: the caller must sync it (wal-sync.ts) before it acknowledges the outcomes.
  */
-export type Committer = (batches: AppendBatch[]) => AppendOutcome[];
+export type Committer = (batches: AppendBatch[], encoded?: readonly EncodedMembers[][]) => AppendOutcome[];
 
 /**
  * Builds the committer of the SQLite engine. With a `journal`, the batches it accepts are sealed
@@ -31,17 +32,18 @@ export function createCommitter(
   journal?: IngestJournal,
 ): Committer {
   // A transaction function called inside another one runs as a SAVEPOINT (better-sqlite3).
-  const inBatchSavepoint = db.transaction((batch: AppendBatch, vocabulary: BatchVocabulary) =>
-    appendBatch(statements, dictionaries, vocabulary, batch, journal),
+  const inBatchSavepoint = db.transaction(
+    (batch: AppendBatch, vocabulary: BatchVocabulary, encoded: readonly EncodedMembers[] | undefined) =>
+      appendBatch(statements, dictionaries, vocabulary, batch, journal, encoded),
   );
   const vocabulary = createVocabularyWriter(statements);
-  const all = db.transaction((batches: AppendBatch[]) => {
+  const all = db.transaction((batches: AppendBatch[], encoded?: readonly EncodedMembers[][]) => {
     const committed: AppendedBatch[] = [];
     const scopes: BatchVocabulary[] = [];
-    const outcomes = batches.map((batch): AppendOutcome => {
+    const outcomes = batches.map((batch, b): AppendOutcome => {
       try {
         const scope = vocabulary.batch();
-        const appended = inBatchSavepoint(batch, scope);
+        const appended = inBatchSavepoint(batch, scope, encoded?.[b]);
         committed.push(appended);
         scopes.push(scope);
         return { ok: true, events: appended.events };
@@ -62,26 +64,26 @@ export function createCommitter(
   const wal = isWal(db);
   const relaxed = db.prepare('PRAGMA synchronous = NORMAL');
   const full = db.prepare('PRAGMA synchronous = FULL');
-  const commitAll = (batches: AppendBatch[]): AppendOutcome[] => {
-    const { outcomes, scopes } = all.immediate(batches);
+  const commitAll: Committer = (batches, encoded) => {
+    const { outcomes, scopes } = all.immediate(batches, encoded);
     // Only now do the codes these batches created exist for good.
     vocabulary.commit(scopes);
     return outcomes;
   };
-  const commit = (batches: AppendBatch[]): AppendOutcome[] => {
-    if (!wal) return commitAll(batches);
+  const commit: Committer = (batches, encoded) => {
+    if (!wal) return commitAll(batches, encoded);
     relaxed.run();
     try {
-      return commitAll(batches);
+      return commitAll(batches, encoded);
     } finally {
       // Every other write of this connection (accounts, keys, retention) keeps synchronous=FULL.
       full.run();
     }
   };
-  return (batches) => {
+  return (batches, encoded) => {
     let outcomes: AppendOutcome[];
     try {
-      outcomes = commit(batches);
+      outcomes = commit(batches, encoded);
     } catch (error) {
       throw appendFailed(error);
     }
