@@ -12,7 +12,7 @@
 
 import { AuditlogError } from '../../errors.ts';
 import { STREAMS } from '../../events/catalog.ts';
-import { type EncodedMembers, type PendingEvent, sealEvent } from '../../events/chain.ts';
+import { type EncodedMembers, type PendingEvent, sealEncoded, sealEvent } from '../../events/chain.ts';
 import type { AuditEvent } from '../../events/schema.ts';
 import type { AppendBatch, AppendedEvent } from '../types.ts';
 import {
@@ -172,6 +172,8 @@ export interface AppendedBatch {
 export interface SealedEvent {
   event: AuditEvent;
   index: number;
+  /** The event as JSON text, when sealing made it (chain.ts sealEncoded): what the journal stores. */
+  json?: string;
 }
 
 /**
@@ -247,7 +249,7 @@ export function appendBatch(
   vocabulary: BatchVocabulary,
   batch: AppendBatch,
   journal: IngestJournal | undefined,
-  encoded?: readonly EncodedMembers[],
+  encoded?: readonly (EncodedMembers | undefined)[],
 ): AppendedBatch {
   const head =
     (statements.get(SQL.head).get(batch.accountId) as HeadRow | undefined) ??
@@ -273,8 +275,11 @@ export function appendBatch(
     const normal = normalize(pending, index);
     // Members normalize() rewrote were encoded as they arrived: then the whole event is encoded here.
     const kept = normal.occurredAt === pending.occurredAt && normal.receivedAt === pending.receivedAt;
-    const event = sealEvent(normal, batch.accountId, seq + 1, hash, kept ? encoded?.[index] : undefined);
-    sealed.push({ event, index });
+    const members = kept ? encoded?.[index] : undefined;
+    const { event, json } = members
+      ? sealEncoded(normal, batch.accountId, seq + 1, hash, members)
+      : { event: sealEvent(normal, batch.accountId, seq + 1, hash), json: undefined };
+    sealed.push({ event, index, json });
     seq = event.seq;
     hash = event.hash;
     const result: AppendedEvent = { id: event.id, seq, duplicate: false };

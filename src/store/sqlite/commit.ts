@@ -19,7 +19,10 @@ import { createWalSync } from './wal-sync.ts';
  * sequenced in call order. On a WAL database it commits with synchronous=NORMAL, i.e. without
  * syncing the WAL: the caller must sync it (wal-sync.ts) before it acknowledges the outcomes.
  */
-export type Committer = (batches: AppendBatch[], encoded?: readonly EncodedMembers[][]) => AppendOutcome[];
+export type Committer = (
+  batches: AppendBatch[],
+  encoded?: readonly (readonly (EncodedMembers | undefined)[])[],
+) => AppendOutcome[];
 
 /**
  * Builds the committer of the SQLite engine. With a `journal`, the batches it accepts are sealed
@@ -33,11 +36,14 @@ export function createCommitter(
 ): Committer {
   // A transaction function called inside another one runs as a SAVEPOINT (better-sqlite3).
   const inBatchSavepoint = db.transaction(
-    (batch: AppendBatch, vocabulary: BatchVocabulary, encoded: readonly EncodedMembers[] | undefined) =>
-      appendBatch(statements, dictionaries, vocabulary, batch, journal, encoded),
+    (
+      batch: AppendBatch,
+      vocabulary: BatchVocabulary,
+      encoded: readonly (EncodedMembers | undefined)[] | undefined,
+    ) => appendBatch(statements, dictionaries, vocabulary, batch, journal, encoded),
   );
   const vocabulary = createVocabularyWriter(statements);
-  const all = db.transaction((batches: AppendBatch[], encoded?: readonly EncodedMembers[][]) => {
+  const all = db.transaction((batches: AppendBatch[], encoded?: Parameters<Committer>[1]) => {
     const committed: AppendedBatch[] = [];
     const scopes: BatchVocabulary[] = [];
     const outcomes = batches.map((batch, b): AppendOutcome => {

@@ -12,7 +12,7 @@ export interface AppendRequest {
   id: number;
   batches: AppendBatch[];
   /** Each event's members as canonical JSON, by batch then event: encoded on the main thread. */
-  encoded: EncodedMembers[][];
+  encoded: (EncodedMembers | undefined)[][];
 }
 
 /** Drain the ingest journal (journal-drain.ts), then answer with no outcomes. */
