@@ -239,9 +239,12 @@ export function recordActors(
   }
 }
 
+/** A batch's events' members as canonical JSON (chain.ts encodeMembers), by event, where made. */
+export type EncodedBatch = readonly (EncodedMembers | undefined)[];
+
 /**
  * Appends one batch inside the caller's transaction; throws to roll its savepoint back. `encoded`
- * holds its events' members as canonical JSON (chain.ts encodeMembers), when the caller made them.
+ * holds its events' members as canonical JSON, when the caller made them.
  */
 export function appendBatch(
   statements: StatementCache,
@@ -249,7 +252,7 @@ export function appendBatch(
   vocabulary: BatchVocabulary,
   batch: AppendBatch,
   journal: IngestJournal | undefined,
-  encoded?: readonly (EncodedMembers | undefined)[],
+  encoded?: EncodedBatch,
 ): AppendedBatch {
   const head =
     (statements.get(SQL.head).get(batch.accountId) as HeadRow | undefined) ??

@@ -5,9 +5,14 @@
  * the sync to the sync thread (sync-worker.ts); the calling-thread path runs both (createAppender).
  */
 import { AuditlogError, isAuditlogError } from '../../errors.ts';
-import type { EncodedMembers } from '../../events/chain.ts';
 import type { AppendBatch, AppendOutcome } from '../types.ts';
-import { type AppendedBatch, appendBatch, indexSearchText, isConstraintError } from './append.ts';
+import {
+  type AppendedBatch,
+  appendBatch,
+  type EncodedBatch,
+  indexSearchText,
+  isConstraintError,
+} from './append.ts';
 import type { SqliteDatabase, StatementCache } from './database.ts';
 import type { DetailDictionaries } from './dictionary.ts';
 import type { IngestJournal } from './journal.ts';
@@ -19,10 +24,7 @@ import { createWalSync } from './wal-sync.ts';
  * sequenced in call order. On a WAL database it commits with synchronous=NORMAL, i.e. without
  * syncing the WAL: the caller must sync it (wal-sync.ts) before it acknowledges the outcomes.
  */
-export type Committer = (
-  batches: AppendBatch[],
-  encoded?: readonly (readonly (EncodedMembers | undefined)[])[],
-) => AppendOutcome[];
+export type Committer = (batches: AppendBatch[], encoded?: readonly EncodedBatch[]) => AppendOutcome[];
 
 /**
  * Builds the committer of the SQLite engine. With a `journal`, the batches it accepts are sealed
@@ -36,14 +38,11 @@ export function createCommitter(
 ): Committer {
   // A transaction function called inside another one runs as a SAVEPOINT (better-sqlite3).
   const inBatchSavepoint = db.transaction(
-    (
-      batch: AppendBatch,
-      vocabulary: BatchVocabulary,
-      encoded: readonly (EncodedMembers | undefined)[] | undefined,
-    ) => appendBatch(statements, dictionaries, vocabulary, batch, journal, encoded),
+    (batch: AppendBatch, vocabulary: BatchVocabulary, encoded: EncodedBatch | undefined) =>
+      appendBatch(statements, dictionaries, vocabulary, batch, journal, encoded),
   );
   const vocabulary = createVocabularyWriter(statements);
-  const all = db.transaction((batches: AppendBatch[], encoded?: Parameters<Committer>[1]) => {
+  const all = db.transaction((batches: AppendBatch[], encoded?: readonly EncodedBatch[]) => {
     const committed: AppendedBatch[] = [];
     const scopes: BatchVocabulary[] = [];
     const outcomes = batches.map((batch, b): AppendOutcome => {
