@@ -1,14 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalJson,
-  encodeMembers,
-  GENESIS_HASH,
-  hashEvent,
-  type PendingEvent,
-  sealEncoded,
-  sealEvent,
-} from './chain.ts';
+import { canonicalJson, GENESIS_HASH, hashEvent, type PendingEvent, sealEvent } from './chain.ts';
 
 const pending: PendingEvent = {
   id: '01J0000000000000000000000A',
@@ -81,41 +73,5 @@ describe('sealEvent', () => {
     expect(hashEvent({ ...rest, ip: '203.0.113.8' })).not.toBe(hash);
     expect(hashEvent({ ...rest, seq: 2 })).not.toBe(hash);
     expect(hashEvent({ ...rest, accountId: 'other' })).not.toBe(hash);
-  });
-});
-
-describe('sealEncoded', () => {
-  const jsonPayload = fc.option(fc.jsonValue(), { nil: null });
-
-  it('seals what sealEvent seals, and its JSON text parses back to the sealed event', () => {
-    fc.assert(
-      fc.property(jsonPayload, jsonPayload, fc.string(), (request, response, accountId) => {
-        const content: PendingEvent = { ...pending, request, response };
-        const encoded = encodeMembers(content);
-        expect(encoded).toBeDefined();
-        const { event, json } = sealEncoded(content, accountId, 7, GENESIS_HASH, encoded!);
-        expect(event).toEqual(sealEvent(content, accountId, 7, GENESIS_HASH));
-        expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(event)));
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  it('takes a member it was given as it is, and encodes the ones it was not', () => {
-    const encoded = new Map(encodeMembers(pending));
-    encoded.delete('request');
-    const sealed = sealEvent(pending, 'acme', 1, GENESIS_HASH);
-    expect(sealEncoded(pending, 'acme', 1, GENESIS_HASH, encoded).event.hash).toBe(sealed.hash);
-    // Why the caller must encode the very content it seals: a stale member changes the hash.
-    encoded.set('ip', canonicalJson('198.51.100.1'));
-    expect(sealEncoded(pending, 'acme', 1, GENESIS_HASH, encoded).event.hash).not.toBe(sealed.hash);
-  });
-
-  it('gets no encoding for an event with a sparse array, whose canonical form is not JSON', () => {
-    // biome-ignore lint/suspicious/noSparseArray: the case under test
-    const sparse: PendingEvent = { ...pending, request: { list: [1, , 3] } };
-    expect(canonicalJson(sparse.request)).toBe('{"list":[1,,3]}');
-    expect(encodeMembers(sparse)).toBeUndefined();
-    expect(encodeMembers(pending)).toBeDefined();
   });
 });

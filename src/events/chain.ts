@@ -10,9 +10,6 @@ import type { AuditEvent } from './schema.ts';
 /** The prevHash of an account's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Holes canonicalJson has rendered so far: the one way its output is not valid JSON. */
-let holes = 0;
-
 /**
  * Canonical JSON: object keys sorted, no whitespace, `undefined` members dropped. Two events with
  * the same content always encode to the same bytes, whatever order a producer wrote the keys in.
@@ -25,9 +22,8 @@ export function canonicalJson(value: unknown): string {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
-      // A hole stays empty, as Array.prototype.join renders it (and is counted: see encodeMembers).
+      // A hole stays empty, as Array.prototype.join renders it.
       if (i in value) out += canonicalJson(value[i] === undefined ? null : value[i]);
-      else holes += 1;
     }
     return `${out}]`;
   }
@@ -87,41 +83,6 @@ export function toPendingEvent(
   };
 }
 
-/**
- * A pending event's members already written as canonical JSON, by key (see {@link encodeMembers}):
- * sealing splices them in instead of encoding them again.
- */
-export type EncodedMembers = ReadonlyMap<string, string>;
-
-/**
- * Encodes each member of a pending event as canonical JSON. Sealing needs the whole event's
- * encoding, and most of its cost is the payloads; a caller on another thread than the sealer can
- * pay it there (the SQLite writer thread seals while the HTTP thread has time to spare).
- * Undefined for an event whose payloads hold a sparse array: its canonical form is not JSON, and
- * {@link sealEncoded} promises JSON.
- */
-export function encodeMembers(pending: PendingEvent): EncodedMembers | undefined {
-  const before = holes;
-  const encoded = new Map<string, string>();
-  for (const [key, value] of Object.entries(pending)) {
-    if (value !== undefined) encoded.set(key, canonicalJson(value));
-  }
-  return holes === before ? encoded : undefined;
-}
-
-/** canonicalJson of a record whose members `encoded` holds are taken from it as they are. */
-function canonicalRecord(record: Record<string, unknown>, encoded: EncodedMembers): string {
-  const keys = Object.keys(record).sort();
-  let out = '{';
-  for (const key of keys) {
-    const member = record[key];
-    if (member === undefined) continue;
-    if (out.length > 1) out += ',';
-    out += `${JSON.stringify(key)}:${encoded.get(key) ?? canonicalJson(member)}`;
-  }
-  return `${out}}`;
-}
-
 /** Seals a pending event into the chain: assigns its place (`seq`) and both hashes. */
 export function sealEvent(
   pending: PendingEvent,
@@ -131,24 +92,4 @@ export function sealEvent(
 ): AuditEvent {
   const unsealed: Omit<AuditEvent, 'hash'> = { ...pending, accountId, seq, prevHash };
   return { ...unsealed, hash: hashEvent(unsealed) };
-}
-
-/**
- * {@link sealEvent} from members encoded beforehand, with the sealed event as JSON text (which
- * JSON.parse turns back into `event`), built from the encoding the hash was taken over. `encoded`
- * must come from {@link encodeMembers} of this very content: its members are trusted as the
- * encoding of the event's, so a stale one would seal a hash that never verifies.
- */
-export function sealEncoded(
-  pending: PendingEvent,
-  accountId: string,
-  seq: number,
-  prevHash: string,
-  encoded: EncodedMembers,
-): { event: AuditEvent; json: string } {
-  const unsealed: Omit<AuditEvent, 'hash'> = { ...pending, accountId, seq, prevHash };
-  const canonical = canonicalRecord(unsealed, encoded);
-  const hash = createHash('sha256').update(canonical).digest('hex');
-  // canonical opens with '{' and holds accountId at least, so the hash goes first, then a comma.
-  return { event: { ...unsealed, hash }, json: `{"hash":"${hash}",${canonical.slice(1)}` };
 }

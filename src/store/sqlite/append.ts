@@ -12,7 +12,7 @@
 
 import { AuditlogError } from '../../errors.ts';
 import { STREAMS } from '../../events/catalog.ts';
-import { type EncodedMembers, type PendingEvent, sealEncoded, sealEvent } from '../../events/chain.ts';
+import { type PendingEvent, sealEvent } from '../../events/chain.ts';
 import type { AuditEvent } from '../../events/schema.ts';
 import type { AppendBatch, AppendedEvent } from '../types.ts';
 import {
@@ -172,8 +172,6 @@ export interface AppendedBatch {
 export interface SealedEvent {
   event: AuditEvent;
   index: number;
-  /** The event as JSON text, when sealing made it (chain.ts sealEncoded): what the journal stores. */
-  json?: string;
 }
 
 /**
@@ -239,20 +237,13 @@ export function recordActors(
   }
 }
 
-/** A batch's events' members as canonical JSON (chain.ts encodeMembers), by event, where made. */
-export type EncodedBatch = readonly (EncodedMembers | undefined)[];
-
-/**
- * Appends one batch inside the caller's transaction; throws to roll its savepoint back. `encoded`
- * holds its events' members as canonical JSON, when the caller made them.
- */
+/** Appends one batch inside the caller's transaction; throws to roll its savepoint back. */
 export function appendBatch(
   statements: StatementCache,
   dictionaries: DetailDictionaries,
   vocabulary: BatchVocabulary,
   batch: AppendBatch,
   journal: IngestJournal | undefined,
-  encoded?: EncodedBatch,
 ): AppendedBatch {
   const head =
     (statements.get(SQL.head).get(batch.accountId) as HeadRow | undefined) ??
@@ -275,14 +266,8 @@ export function appendBatch(
       if (prior) return { id: decodeId(prior.id), seq: prior.seq, duplicate: true };
     }
     if (seq >= MAX_SEQ) throw new AuditlogError('INTERNAL', `account ${batch.accountId} has exhausted seq`);
-    const normal = normalize(pending, index);
-    // Members normalize() rewrote were encoded as they arrived: then the whole event is encoded here.
-    const kept = normal.occurredAt === pending.occurredAt && normal.receivedAt === pending.receivedAt;
-    const members = kept ? encoded?.[index] : undefined;
-    const { event, json } = members
-      ? sealEncoded(normal, batch.accountId, seq + 1, hash, members)
-      : { event: sealEvent(normal, batch.accountId, seq + 1, hash), json: undefined };
-    sealed.push({ event, index, json });
+    const event = sealEvent(normalize(pending, index), batch.accountId, seq + 1, hash);
+    sealed.push({ event, index });
     seq = event.seq;
     hash = event.hash;
     const result: AppendedEvent = { id: event.id, seq, duplicate: false };

@@ -6,13 +6,7 @@
  */
 import { AuditlogError, isAuditlogError } from '../../errors.ts';
 import type { AppendBatch, AppendOutcome } from '../types.ts';
-import {
-  type AppendedBatch,
-  appendBatch,
-  type EncodedBatch,
-  indexSearchText,
-  isConstraintError,
-} from './append.ts';
+import { type AppendedBatch, appendBatch, indexSearchText, isConstraintError } from './append.ts';
 import type { SqliteDatabase, StatementCache } from './database.ts';
 import type { DetailDictionaries } from './dictionary.ts';
 import type { IngestJournal } from './journal.ts';
@@ -24,7 +18,7 @@ import { createWalSync } from './wal-sync.ts';
  * sequenced in call order. On a WAL database it commits with synchronous=NORMAL, i.e. without
  * syncing the WAL: the caller must sync it (wal-sync.ts) before it acknowledges the outcomes.
  */
-export type Committer = (batches: AppendBatch[], encoded?: readonly EncodedBatch[]) => AppendOutcome[];
+export type Committer = (batches: AppendBatch[]) => AppendOutcome[];
 
 /**
  * Builds the committer of the SQLite engine. With a `journal`, the batches it accepts are sealed
@@ -37,18 +31,17 @@ export function createCommitter(
   journal?: IngestJournal,
 ): Committer {
   // A transaction function called inside another one runs as a SAVEPOINT (better-sqlite3).
-  const inBatchSavepoint = db.transaction(
-    (batch: AppendBatch, vocabulary: BatchVocabulary, encoded: EncodedBatch | undefined) =>
-      appendBatch(statements, dictionaries, vocabulary, batch, journal, encoded),
+  const inBatchSavepoint = db.transaction((batch: AppendBatch, vocabulary: BatchVocabulary) =>
+    appendBatch(statements, dictionaries, vocabulary, batch, journal),
   );
   const vocabulary = createVocabularyWriter(statements);
-  const all = db.transaction((batches: AppendBatch[], encoded?: readonly EncodedBatch[]) => {
+  const all = db.transaction((batches: AppendBatch[]) => {
     const committed: AppendedBatch[] = [];
     const scopes: BatchVocabulary[] = [];
-    const outcomes = batches.map((batch, b): AppendOutcome => {
+    const outcomes = batches.map((batch): AppendOutcome => {
       try {
         const scope = vocabulary.batch();
-        const appended = inBatchSavepoint(batch, scope, encoded?.[b]);
+        const appended = inBatchSavepoint(batch, scope);
         committed.push(appended);
         scopes.push(scope);
         return { ok: true, events: appended.events };
@@ -69,26 +62,26 @@ export function createCommitter(
   const wal = isWal(db);
   const relaxed = db.prepare('PRAGMA synchronous = NORMAL');
   const full = db.prepare('PRAGMA synchronous = FULL');
-  const commitAll: Committer = (batches, encoded) => {
-    const { outcomes, scopes } = all.immediate(batches, encoded);
+  const commitAll = (batches: AppendBatch[]): AppendOutcome[] => {
+    const { outcomes, scopes } = all.immediate(batches);
     // Only now do the codes these batches created exist for good.
     vocabulary.commit(scopes);
     return outcomes;
   };
-  const commit: Committer = (batches, encoded) => {
-    if (!wal) return commitAll(batches, encoded);
+  const commit = (batches: AppendBatch[]): AppendOutcome[] => {
+    if (!wal) return commitAll(batches);
     relaxed.run();
     try {
-      return commitAll(batches, encoded);
+      return commitAll(batches);
     } finally {
       // Every other write of this connection (accounts, keys, retention) keeps synchronous=FULL.
       full.run();
     }
   };
-  return (batches, encoded) => {
+  return (batches) => {
     let outcomes: AppendOutcome[];
     try {
-      outcomes = commit(batches, encoded);
+      outcomes = commit(batches);
     } catch (error) {
       throw appendFailed(error);
     }

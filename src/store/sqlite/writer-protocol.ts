@@ -5,14 +5,11 @@
  */
 import { AuditlogError, type ErrorCode, isAuditlogError, type Violation } from '../../errors.ts';
 import type { AppendBatch, AppendedEvent, AppendOutcome } from '../types.ts';
-import type { EncodedBatch } from './append.ts';
 
 /** One appendBatches call. */
 export interface AppendRequest {
   id: number;
   batches: AppendBatch[];
-  /** Each event's members as canonical JSON, by batch then event: encoded on the main thread. */
-  encoded: EncodedBatch[];
 }
 
 /** Drain the ingest journal (journal-drain.ts), then answer with no outcomes. */

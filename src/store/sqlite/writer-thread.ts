@@ -14,7 +14,6 @@
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { AuditlogError } from '../../errors.ts';
-import { encodeMembers } from '../../events/chain.ts';
 import type { AppendBatch, AppendOutcome } from '../types.ts';
 import {
   type AppendReply,
@@ -126,10 +125,7 @@ export function createWriterThread(path: string): WriterThread {
     return reply;
   };
   return {
-    // The payloads' canonical JSON is the costliest part of sealing; here it costs the thread that
-    // parses requests, not the writer that every append waits for.
-    append: (batches) =>
-      request((id) => ({ id, batches, encoded: batches.map((b) => b.events.map(encodeMembers)) })),
+    append: (batches) => request((id) => ({ id, batches })),
     async drain() {
       await request((id) => ({ id, drain: true }));
     },

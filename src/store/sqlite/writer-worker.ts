@@ -162,7 +162,7 @@ port.on('message', (request: AppendRequest | DrainRequest | 'close') => {
   }
   let reply: CommittedReply;
   try {
-    reply = { id: request.id, outcomes: serializeOutcomes(commit(request.batches, request.encoded)) };
+    reply = { id: request.id, outcomes: serializeOutcomes(commit(request.batches)) };
   } catch (error) {
     // Nothing was committed: the failure needs no sync.
     port.postMessage({ id: request.id, failure: serializeFailure(error) } satisfies AppendReply);
