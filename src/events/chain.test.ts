@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, GENESIS_HASH, hashEvent, type PendingEvent, sealEvent } from './chain.ts';
+import {
+  canonicalJson,
+  GENESIS_HASH,
+  hashEvent,
+  type PendingEvent,
+  sealEvent,
+  sealEventAsJson,
+} from './chain.ts';
 
 const pending: PendingEvent = {
   id: '01J0000000000000000000000A',
@@ -73,5 +80,31 @@ describe('sealEvent', () => {
     expect(hashEvent({ ...rest, ip: '203.0.113.8' })).not.toBe(hash);
     expect(hashEvent({ ...rest, seq: 2 })).not.toBe(hash);
     expect(hashEvent({ ...rest, accountId: 'other' })).not.toBe(hash);
+  });
+});
+
+describe('sealEventAsJson', () => {
+  const jsonPayload = fc.option(fc.jsonValue(), { nil: null });
+
+  it('seals what sealEvent seals, as JSON text that parses back to the sealed event', () => {
+    fc.assert(
+      fc.property(jsonPayload, jsonPayload, fc.string(), (request, response, accountId) => {
+        const content: PendingEvent = { ...pending, request, response };
+        const { event, json } = sealEventAsJson(content, accountId, 7, GENESIS_HASH);
+        expect(event).toEqual(sealEvent(content, accountId, 7, GENESIS_HASH));
+        expect(JSON.parse(json!)).toEqual(JSON.parse(JSON.stringify(event)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('makes no text for an event with a sparse array, whose canonical form is not JSON', () => {
+    // biome-ignore lint/suspicious/noSparseArray: the case under test
+    const sparse: PendingEvent = { ...pending, request: { list: [1, , 3] } };
+    expect(canonicalJson(sparse.request)).toBe('{"list":[1,,3]}');
+    const { event, json } = sealEventAsJson(sparse, 'acme', 1, GENESIS_HASH);
+    expect(json).toBeUndefined();
+    expect(event).toEqual(sealEvent(sparse, 'acme', 1, GENESIS_HASH));
+    expect(sealEventAsJson(pending, 'acme', 1, GENESIS_HASH).json).toBeDefined();
   });
 });

@@ -10,6 +10,9 @@ import type { AuditEvent } from './schema.ts';
 /** The prevHash of an account's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** Holes canonicalJson has rendered so far: the one way its output is not valid JSON. */
+let holes = 0;
+
 /**
  * Canonical JSON: object keys sorted, no whitespace, `undefined` members dropped. Two events with
  * the same content always encode to the same bytes, whatever order a producer wrote the keys in.
@@ -22,8 +25,9 @@ export function canonicalJson(value: unknown): string {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
-      // A hole stays empty, as Array.prototype.join renders it.
+      // A hole stays empty, as Array.prototype.join renders it (and is counted: see sealEventAsJson).
       if (i in value) out += canonicalJson(value[i] === undefined ? null : value[i]);
+      else holes += 1;
     }
     return `${out}]`;
   }
@@ -92,4 +96,25 @@ export function sealEvent(
 ): AuditEvent {
   const unsealed: Omit<AuditEvent, 'hash'> = { ...pending, accountId, seq, prevHash };
   return { ...unsealed, hash: hashEvent(unsealed) };
+}
+
+/**
+ * {@link sealEvent}, and the sealed event as JSON text made from the encoding its hash was taken
+ * over (JSON.parse turns it back into `event`), so a caller that stores the event as text need not
+ * encode it a second time. No text for an event whose payloads hold a sparse array: its canonical
+ * form is not JSON.
+ */
+export function sealEventAsJson(
+  pending: PendingEvent,
+  accountId: string,
+  seq: number,
+  prevHash: string,
+): { event: AuditEvent; json: string | undefined } {
+  const unsealed: Omit<AuditEvent, 'hash'> = { ...pending, accountId, seq, prevHash };
+  const before = holes;
+  const canonical = canonicalJson(unsealed);
+  const hash = createHash('sha256').update(canonical).digest('hex');
+  // canonical opens with '{' and holds accountId at least: the hash goes first, then a comma.
+  const json = holes === before ? `{"hash":"${hash}",${canonical.slice(1)}` : undefined;
+  return { event: { ...unsealed, hash }, json };
 }

@@ -12,7 +12,7 @@
 
 import { AuditlogError } from '../../errors.ts';
 import { STREAMS } from '../../events/catalog.ts';
-import { type PendingEvent, sealEvent } from '../../events/chain.ts';
+import { type PendingEvent, sealEvent, sealEventAsJson } from '../../events/chain.ts';
 import type { AuditEvent } from '../../events/schema.ts';
 import type { AppendBatch, AppendedEvent } from '../types.ts';
 import {
@@ -172,6 +172,8 @@ export interface AppendedBatch {
 export interface SealedEvent {
   event: AuditEvent;
   index: number;
+  /** The event as JSON text, made while sealing it for the journal (chain.ts sealEventAsJson). */
+  json?: string;
 }
 
 /**
@@ -253,6 +255,7 @@ export function appendBatch(
   // Rows are inserted after the whole batch is sealed (its documents are deflated together), so a
   // key repeated within the batch is found here rather than in the table.
   const keysInBatch = new Map<string, AppendedEvent>();
+  const journaled = journal?.accepts(batch) ?? false;
   const sealed: SealedEvent[] = [];
   const appended = batch.events.map((pending, index): AppendedEvent => {
     const key = pending.idempotencyKey;
@@ -266,18 +269,20 @@ export function appendBatch(
       if (prior) return { id: decodeId(prior.id), seq: prior.seq, duplicate: true };
     }
     if (seq >= MAX_SEQ) throw new AuditlogError('INTERNAL', `account ${batch.accountId} has exhausted seq`);
-    const event = sealEvent(normalize(pending, index), batch.accountId, seq + 1, hash);
-    sealed.push({ event, index });
+    const normal = normalize(pending, index);
+    // The journal stores the text the hash was taken over; the events table needs no text.
+    const { event, json } = journaled
+      ? sealEventAsJson(normal, batch.accountId, seq + 1, hash)
+      : { event: sealEvent(normal, batch.accountId, seq + 1, hash), json: undefined };
+    sealed.push({ event, index, json });
     seq = event.seq;
     hash = event.hash;
     const result: AppendedEvent = { id: event.id, seq, duplicate: false };
     if (key != null) keysInBatch.set(key, result);
     return result;
   });
-  let journaled = false;
-  if (journal?.accepts(batch)) {
+  if (journal && journaled) {
     journal.write(head.account_key, sealed);
-    journaled = true;
   } else {
     insertSealed(statements, dictionaries, vocabulary, head.account_key, sealed);
   }

@@ -55,7 +55,7 @@ export function createIngestJournal(statements: StatementCache): IngestJournal {
     byKey: (accountKey, key) =>
       statements.get(SQL.byKey).get(accountKey, key) as { id: Uint8Array | string; seq: number } | undefined,
     write(accountKey, sealed) {
-      for (const { event, index } of sealed) {
+      for (const { event, index, json } of sealed) {
         const id = encodeId(event.id);
         // The events table's own UNIQUE index would refuse this row only at the drain, where no
         // batch can be refused any more: ask it now.
@@ -67,7 +67,9 @@ export function createIngestJournal(statements: StatementCache): IngestJournal {
           );
         }
         try {
-          statements.get(SQL.insert).run(accountKey, event.seq, id, event.idempotencyKey, journalText(event));
+          statements
+            .get(SQL.insert)
+            .run(accountKey, event.seq, id, event.idempotencyKey, json ?? journalText(event));
         } catch (error) {
           if (!isConstraintError(error)) throw error;
           const field = /\.id\b/.test(error.message) ? 'id' : '';
