@@ -23,6 +23,13 @@ function count(value: string): number {
   return n;
 }
 
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError('must be a whole number of seconds (0 or more)');
+  return n;
+}
+
 function sections(value: string): Set<number> {
   const list = value.split(',').map((s) => Number(s.trim()));
   if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 7))
@@ -43,6 +50,7 @@ interface CliOptions {
   seed: number;
   batchSize: number;
   duration?: number;
+  warmup?: number;
   connections: number;
   queries?: number;
   singleRows?: number;
@@ -71,6 +79,11 @@ function program(): Command {
     .option('--seed <n>', 'seed of the generated data', count, 42)
     .option('--batch-size <n>', 'events per appendBatches call while loading', count, 500)
     .option('--duration <seconds>', 'duration of each HTTP load run (default 10; 3 with --quick)', count)
+    .option(
+      '--warmup <seconds>',
+      'untimed load before each HTTP server is measured (default 3; 1 with --quick; 0: none)',
+      seconds,
+    )
     .option('--connections <n>', 'concurrent HTTP connections', count, 50)
     .option('--queries <n>', 'list queries per filter (default 1000; 20 with --quick)', count)
     .option(
@@ -104,6 +117,7 @@ function toBenchOptions(cli: CliOptions, workDir: string): BenchOptions {
     seed: cli.seed,
     batchSize: cli.batchSize,
     durationSeconds: cli.duration ?? (quick ? 3 : 10),
+    warmupSeconds: cli.warmup ?? (quick ? 1 : 3),
     connections: cli.connections,
     // 1,000, not the minimum of 200: the p99 of 200 samples is their second largest, and at
     // 1–4 ms one outlier moved the ratio to raw between 0.5× and 3.4× from run to run.

@@ -33,6 +33,8 @@ export interface BenchOptions {
   seed: number;
   batchSize: number;
   durationSeconds: number;
+  /** Untimed load before each HTTP server's timed run (measurements 2 and 3). */
+  warmupSeconds: number;
   connections: number;
   queries: number;
   singleRows: number;
@@ -221,6 +223,7 @@ async function measureHttp(ctx: Context, data: DataSet | null): Promise<void> {
     seed: options.seed,
     connections: options.connections,
     durationSeconds: options.durationSeconds,
+    warmupSeconds: options.warmupSeconds,
   };
   await phase(ctx, 2, 'HTTP batched ingest', async () => {
     const databaseUrl = await writableDatabase(ctx, data, 'http-batched');
@@ -292,6 +295,7 @@ export async function runBench(
     batchSize: options.batchSize,
     connections: options.connections,
     durationSeconds: options.durationSeconds,
+    warmupSeconds: options.warmupSeconds,
     queriesPerFilter: options.queries,
     dataWindowEnd: new Date(options.endMs).toISOString(),
     reused: data ? data.reused : null,

@@ -3,12 +3,14 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildMessage } from './server-process.ts';
+import type { ChildMessage, ParentMessage } from './server-process.ts';
 
 /** A running child server. */
 export interface ServerChild {
   url: string;
   pid: number;
+  /** Each account's last seq, as our server's store reads it now (not the no-op server). */
+  heads(accountIds: string[]): Promise<Map<string, number>>;
   /** Asks the server to close (flushing pending commits) and waits for the process to exit. */
   stop(): Promise<void>;
 }
@@ -18,6 +20,11 @@ const SCRIPT = fileURLToPath(new URL('./server-process.ts', import.meta.url));
 function waitForExit(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/** What a message other than the one expected says went wrong. */
+function failureOf(message: ChildMessage): string {
+  return message.type === 'failed' ? message.message : `unexpected message "${message.type}"`;
 }
 
 /**
@@ -41,16 +48,26 @@ export async function startServerChild(options: {
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (message: ChildMessage) => {
       if (message.type === 'ready') resolve(message.url);
-      else reject(new Error(`benchmark server failed to start:\n${message.message}`));
+      else reject(new Error(`benchmark server failed to start:\n${failureOf(message)}`));
     });
     child.once('exit', (code) => reject(new Error(`benchmark server exited early (code ${code})`)));
   });
+  const ask = (message: ParentMessage) => child.send(message);
   return {
     url,
     pid: child.pid as number,
+    heads(accountIds) {
+      return new Promise((resolve, reject) => {
+        child.once('message', (message: ChildMessage) => {
+          if (message.type === 'heads') resolve(new Map(message.heads));
+          else reject(new Error(`benchmark server failed to read heads:\n${failureOf(message)}`));
+        });
+        ask({ type: 'heads', accountIds });
+      });
+    },
     async stop() {
       const exited = waitForExit(child);
-      child.send({ type: 'stop' });
+      ask({ type: 'stop' });
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       const code = await exited;
       clearTimeout(timer);

@@ -6,6 +6,9 @@
  * BENCH_SERVER_MODE=auditlog — our app (createApp) on BENCH_DATABASE_URL.
  * BENCH_SERVER_MODE=noop     — a bare Fastify server whose POST /v1/events parses the JSON body and
  *                              answers 201 without storing anything: the HTTP ceiling.
+ *
+ * Our server also answers a "heads" message with each account's last seq, read through its own
+ * store: what a warm-up run left, from which the measured run's durable events are counted.
  */
 import Fastify from 'fastify';
 import { loadConfig } from '../../src/config.ts';
@@ -14,7 +17,20 @@ import { ingestBodyLimit } from '../../src/server/routes/events/post.ts';
 import { openStore } from '../../src/store/open-store.ts';
 
 /** Messages the child sends its parent. */
-export type ChildMessage = { type: 'ready'; url: string } | { type: 'failed'; message: string };
+export type ChildMessage =
+  | { type: 'ready'; url: string }
+  | { type: 'failed'; message: string }
+  | { type: 'heads'; heads: Array<[accountId: string, seq: number]> };
+
+/** Messages the parent sends the child. */
+export type ParentMessage = { type: 'stop' } | { type: 'heads'; accountIds: string[] };
+
+interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+  /** Each account's last seq, read through the server's own store (our server only). */
+  heads?(accountIds: string[]): Promise<Array<[string, number]>>;
+}
 
 const BENCH_CONFIG = {
   host: '127.0.0.1',
@@ -28,7 +44,7 @@ const BENCH_CONFIG = {
   retentionIntervalSeconds: 0,
 };
 
-async function startAuditlog(databaseUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+async function startAuditlog(databaseUrl: string): Promise<RunningServer> {
   const config = loadConfig({}, { ...BENCH_CONFIG, databaseUrl });
   const store = await openStore(databaseUrl);
   const app = await createApp({ store, config });
@@ -39,10 +55,14 @@ async function startAuditlog(databaseUrl: string): Promise<{ url: string; close(
       await app.close();
       await store.close();
     },
+    heads: (accountIds) =>
+      Promise.all(
+        accountIds.map(async (id): Promise<[string, number]> => [id, (await store.events.head(id)).seq]),
+      ),
   };
 }
 
-async function startNoop(): Promise<{ url: string; close(): Promise<void> }> {
+async function startNoop(): Promise<RunningServer> {
   const config = loadConfig({}, BENCH_CONFIG);
   const app = Fastify({ logger: false });
   app.post('/v1/events', { bodyLimit: ingestBodyLimit(config.maxPayloadBytes) }, async (_request, reply) =>
@@ -52,13 +72,28 @@ async function startNoop(): Promise<{ url: string; close(): Promise<void> }> {
   return { url, close: () => app.close() };
 }
 
+/** The message of a failure, with its stack when it has one. */
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
 async function main(): Promise<void> {
   const send = (message: ChildMessage) => process.send?.(message);
   try {
     const mode = process.env.BENCH_SERVER_MODE;
     const server =
       mode === 'noop' ? await startNoop() : await startAuditlog(process.env.BENCH_DATABASE_URL ?? '');
-    process.on('message', (message: { type?: string }) => {
+    process.on('message', (message: ParentMessage) => {
+      if (message?.type === 'heads') {
+        const heads =
+          server.heads?.(message.accountIds) ??
+          Promise.reject(new Error('the no-op server stores no events'));
+        heads.then(
+          (list) => send({ type: 'heads', heads: list }),
+          (error: unknown) => send({ type: 'failed', message: describe(error) }),
+        );
+        return;
+      }
       if (message?.type !== 'stop') return;
       server.close().then(
         () => process.exit(0),
@@ -70,10 +105,7 @@ async function main(): Promise<void> {
     });
     send({ type: 'ready', url: server.url });
   } catch (error) {
-    send({
-      type: 'failed',
-      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
+    send({ type: 'failed', message: describe(error) });
     process.exit(1);
   }
 }

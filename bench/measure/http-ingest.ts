@@ -9,7 +9,7 @@ import type { BenchEngine, RowRange } from '../engines/types.ts';
 import type { World } from '../generator/world.ts';
 import { buildBodyPool } from '../http/bodies.ts';
 import { type LoadResult, runLoad } from '../http/load.ts';
-import { startServerChild } from '../http/server-child.ts';
+import { type ServerChild, startServerChild } from '../http/server-child.ts';
 import { startProgress } from '../support/progress.ts';
 import { elapsedMs, summarize } from '../support/stats.ts';
 import { createKeys, ensureAccounts } from './accounts.ts';
@@ -22,12 +22,18 @@ export interface HttpIngestOptions {
   eventsPerRequest: number;
   connections: number;
   durationSeconds: number;
+  /**
+   * An untimed run of the same load before each server's timed run (0: none). Our server starts
+   * its writer thread on the first append and opens the database with an empty page cache; the
+   * first 1–2 s ran at about half the steady rate and are not what a running service sees.
+   */
+  warmupSeconds: number;
   label: string;
 }
 
 export interface HttpIngestResult {
   ours: LoadResult;
-  /** Events the store holds after the run minus before: what was made durable. */
+  /** Events the store holds after the timed run minus before it (after any warm-up): what was made durable. */
   durableEvents: number;
   /** durableEvents over the load's duration. */
   durableEventsPerSecond: number;
@@ -41,6 +47,29 @@ async function headsOf(store: Store, world: World): Promise<Map<string, number>>
   const heads = new Map<string, number>();
   for (const account of world.accounts) heads.set(account.id, (await store.events.head(account.id)).seq);
   return heads;
+}
+
+/** Heads are re-read this often until they stop moving. */
+const SETTLE_POLL_MS = 200;
+/** A warm-up's requests still in flight finish within a second; this bounds a server that never settles. */
+const SETTLE_TRIES = 50;
+
+/**
+ * Each account's last seq once the server has answered every request of a finished load: read
+ * until two reads agree, so that no warm-up event is counted as the timed run's.
+ */
+async function settledHeads(server: ServerChild, world: World): Promise<Map<string, number>> {
+  const ids = world.accounts.map((a) => a.id);
+  let last = await server.heads(ids);
+  for (let tries = 0; tries < SETTLE_TRIES; tries++) {
+    await new Promise((done) => setTimeout(done, SETTLE_POLL_MS));
+    const now = await server.heads(ids);
+    if ([...now].every(([id, seq]) => last.get(id) === seq)) return now;
+    last = now;
+  }
+  throw new Error(
+    `the server was still storing events ${(SETTLE_POLL_MS * SETTLE_TRIES) / 1000} s after the warm-up`,
+  );
 }
 
 /** API keys go in the Authorization header as a bearer token. */
@@ -63,14 +92,43 @@ async function prepareDatabase(
   }
 }
 
+/** The untimed warm-up of a server, then its timed run (both the same load). */
+async function warmThenLoad(
+  options: HttpIngestOptions,
+  server: ServerChild,
+  pool: (suffix: string) => ReturnType<typeof buildBodyPool>,
+  side: 'ours' | 'no-op',
+  beforeTimed: () => Promise<void>,
+): Promise<LoadResult> {
+  if (options.warmupSeconds > 0) {
+    await runLoad({
+      url: server.url,
+      pool: pool(`${side[0]}w`),
+      connections: options.connections,
+      durationSeconds: options.warmupSeconds,
+      label: `${options.label} ${side} warm-up`,
+    });
+  }
+  await beforeTimed();
+  return runLoad({
+    url: server.url,
+    pool: pool(side[0]!),
+    ...loadShape(options),
+    label: `${options.label} ${side}`,
+  });
+}
+
 /**
- * Loads our server, then the no-op server, with the same kind of requests for the same duration.
+ * Loads our server, then the no-op server, with the same kind of requests for the same duration,
+ * each after its own warm-up.
  *
  * @example
  * await runHttpIngest({ world, seed, databaseUrl, eventsPerRequest: 100, connections: 50, durationSeconds: 10, label: '2 batched' });
  */
 export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIngestResult> {
-  const { keys, before } = await prepareDatabase(options);
+  const prepared = await prepareDatabase(options);
+  const { keys } = prepared;
+  let before = prepared.before;
   const runId = `${options.eventsPerRequest}x${Date.now().toString(36)}`;
   const pool = (suffix: string) =>
     buildBodyPool({
@@ -84,11 +142,8 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
   const server = await startServerChild({ mode: 'auditlog', databaseUrl: options.databaseUrl });
   let ours: LoadResult;
   try {
-    ours = await runLoad({
-      url: server.url,
-      pool: pool('a'),
-      ...loadShape(options),
-      label: `${options.label} ours`,
+    ours = await warmThenLoad(options, server, pool, 'ours', async () => {
+      if (options.warmupSeconds > 0) before = await settledHeads(server, options.world);
     });
   } finally {
     await server.stop();
@@ -104,12 +159,7 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
   const noopServer = await startServerChild({ mode: 'noop' });
   let noop: LoadResult;
   try {
-    noop = await runLoad({
-      url: noopServer.url,
-      pool: pool('n'),
-      ...loadShape(options),
-      label: `${options.label} no-op`,
-    });
+    noop = await warmThenLoad(options, noopServer, pool, 'no-op', async () => {});
   } finally {
     await noopServer.stop();
   }
