@@ -76,8 +76,9 @@ export interface BenchEngine {
   openRawReader(url: string): Promise<RawReader>;
   /**
    * Brings the data set to the state a running server keeps it in before reads are timed. SQLite:
-   * reads the file once, so the read measurements find it in the OS page cache rather than
-   * whatever the kernel happened to keep (see bench/README.md). PostgreSQL: autovacuum's pass.
+   * the trigram index merges our writer runs when appends pause, then reads the file once, so the
+   * read measurements find it in the OS page cache rather than whatever the kernel happened to
+   * keep (see bench/README.md). PostgreSQL: autovacuum's pass.
    */
   warmCache(url: string): Promise<void>;
   /** Bytes the events take on disk (after a checkpoint), and how many events there are. */

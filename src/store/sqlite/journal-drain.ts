@@ -190,7 +190,7 @@ export function createJournalDrain(
  * Runs `commit` with synchronous=NORMAL (in WAL mode: no sync at commit), then restores FULL for
  * the connection's other writes. See the module comment for why a drain needs no sync of its own.
  */
-function withRelaxedSync<T>(db: SqliteDatabase, commit: () => T): T {
+export function withRelaxedSync<T>(db: SqliteDatabase, commit: () => T): T {
   if (db.memory) return commit();
   db.pragma('synchronous = NORMAL');
   try {

@@ -45,7 +45,7 @@ describe('SQLite engine', () => {
   it('applies migrations once, however often migrate() runs', () => {
     const db = openDatabase(freshPath());
     try {
-      expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
       expect(migrate(db)).toEqual([]);
       expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
         { version: 1, name: 'init' },
@@ -59,6 +59,7 @@ describe('SQLite engine', () => {
         { version: 9, name: 'kind_index' },
         { version: 10, name: 'span_bounds' },
         { version: 11, name: 'search_leaf_size' },
+        { version: 12, name: 'search_merge_pairs' },
       ]);
     } finally {
       db.close();

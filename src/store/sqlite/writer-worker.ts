@@ -10,6 +10,9 @@
  * start (what a crash left) and before closing. The drain at DRAIN_AT goes in slices of at most
  * DRAIN_SLICE events, each in a turn of its own, so the appends queued meanwhile are written
  * between slices instead of waiting for the whole drain.
+ *
+ * When appends pause for IDLE_DRAIN_MS, this thread also merges the trigram index a step per turn
+ * (search-merge.ts) until nothing is left to merge or an append or drain request comes.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { createCommitter } from './commit.ts';
@@ -17,6 +20,7 @@ import { createStatementCache, openDatabase } from './database.ts';
 import { createDetailDictionaries } from './dictionary.ts';
 import { createIngestJournal } from './journal.ts';
 import { createJournalDrain } from './journal-drain.ts';
+import { createSearchMerger } from './search-merge.ts';
 import {
   type AppendReply,
   type AppendRequest,
@@ -68,6 +72,7 @@ const dictionaries = createDetailDictionaries(db, () => new Date());
 const journal = createIngestJournal(statements);
 const commit = createCommitter(db, statements, dictionaries, journal);
 const drainer = createJournalDrain(db, statements, dictionaries, journal);
+const merger = createSearchMerger(db);
 
 let idle: NodeJS.Timeout | undefined;
 let oldest = 0;
@@ -106,6 +111,35 @@ function nextSlice(): void {
   });
 }
 
+let merging: NodeJS.Immediate | undefined;
+let quiet: NodeJS.Timeout | undefined;
+
+/** A merge step per turn, so that a request arriving meanwhile waits at most one step. */
+function mergeWhileIdle(): void {
+  merging = setImmediate(() => {
+    merging = undefined;
+    let merged = false;
+    try {
+      merged = merger.step();
+    } catch {
+      // Merging is an optimisation: the next pause tries again.
+    }
+    if (merged) mergeWhileIdle();
+  });
+}
+
+/** Every request stops the merging; the next pause of IDLE_DRAIN_MS resumes it. */
+function stopMerging(): void {
+  clearImmediate(merging);
+  merging = undefined;
+}
+
+/** (Re)arms the pause after which merging starts. */
+function mergeAfterPause(): void {
+  if (quiet) quiet.refresh();
+  else quiet = setTimeout(mergeWhileIdle, IDLE_DRAIN_MS);
+}
+
 /** A timed drain that fails leaves the rows journaled: the next drain (or reader) tries again. */
 function drainQuietly(): void {
   try {
@@ -139,9 +173,12 @@ function scheduleDrain(): void {
 drainQuietly();
 
 port.on('message', (request: AppendRequest | DrainRequest | 'close') => {
+  stopMerging();
   if (request === 'close') {
+    clearTimeout(quiet);
     // Every earlier request has been answered (close() waits for them); the connection closes now.
     setImmediate(() => {
+      stopMerging();
       drainQuietly();
       db.close();
       toSyncer.close();
@@ -171,4 +208,5 @@ port.on('message', (request: AppendRequest | DrainRequest | 'close') => {
   toSyncer.postMessage(reply);
   // The group is committed; drain while its WAL sync runs.
   scheduleDrain();
+  mergeAfterPause();
 });
