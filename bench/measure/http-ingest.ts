@@ -25,7 +25,7 @@ export interface HttpIngestOptions {
   /**
    * An untimed run of the same load before each server's timed run (0: none). Our server starts
    * its writer thread on the first append and opens the database with an empty page cache; the
-   * first 1–2 s ran at about half the steady rate and are not what a running service sees.
+   * first 2–3 s ran at about half the steady rate and are not what a running service sees.
    */
   warmupSeconds: number;
   label: string;
