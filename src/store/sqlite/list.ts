@@ -5,15 +5,20 @@
 import type { EventPage, EventQuery } from '../types.ts';
 import type { StatementCache } from './database.ts';
 import { type ListRow, listRowToSummary, occurredAtOf, seqOf } from './list-row.ts';
-import { codeQuery, type ListPlan, planList, RECENT_CHUNK, type SqlQuery } from './list-sql.ts';
+import {
+  codeQuery,
+  type ListPlan,
+  MAX_RECENT_CHUNKS,
+  planList,
+  RECENT_CHUNK,
+  type SqlQuery,
+} from './list-sql.ts';
 import { lateSpans, spanOfRowKey, spanStart } from './span-bounds.ts';
 import { createTrigramChooser } from './trigrams.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 type SearchPlan = Extract<ListPlan, { kind: 'search' }>;
 
-/** Chunks of trigram candidates `recent` examines before it reads them all at once instead. */
-const MAX_RECENT_CHUNKS = 8;
 /**
  * Candidates `newestFirst` looks up at a time: a page and a quarter. A candidate's lookup reads a
  * row from anywhere in the account's history, rarely cached (~16 µs on the 5e6 bench data set
@@ -33,6 +38,17 @@ export function nextChunk(limit: number, matched: number, examined: number): num
 }
 /** Late spans whose trigram candidates `recent` reads one span at a time; beyond, the time index. */
 const MAX_LATE_SPANS = 8;
+
+/** The next `count` values of `values` (fewer when it ends). */
+function take<T>(values: Iterator<T>, count: number): T[] {
+  const taken: T[] = [];
+  while (taken.length < count) {
+    const next = values.next();
+    if (next.done) break;
+    taken.push(next.value);
+  }
+  return taken;
+}
 
 const descending = (a: bigint, b: bigint) => (a < b ? 1 : a > b ? -1 : 0);
 
@@ -80,23 +96,32 @@ export function createLister(
    * their events are not trigram candidates.
    */
   const recent = (plan: SearchPlan, limit: number, accountKey: number): ListRow[] | undefined => {
-    let kept: bigint[] = [];
-    let below: bigint | null = null;
-    let size = lookupChunk(limit);
-    for (let chunk = 0; chunk < MAX_RECENT_CHUNKS; chunk++) {
-      const keys = rowKeys(plan.recent(below, size));
-      const examined = [...kept, ...keys];
-      const page = examined.length === 0 ? [] : among(plan, examined);
-      if (keys.length < size) return page;
-      below = keys[keys.length - 1]!;
-      kept = page.map((row) => (BigInt(accountKey) << 40n) | BigInt(seqOf(row)));
-      size = nextChunk(limit, page.length, examined.length);
-      if (page.length > limit) {
-        const newer = lateCandidates(plan, accountKey, below, occurredAtOf(page.at(-1)!));
-        return newer.length === 0 ? page : among(plan, [...kept, ...newer]);
+    // Other statements may run while this one is open (they only read); it is closed on every path.
+    const newest = statements
+      .get(plan.recent.sql)
+      .pluck()
+      .safeIntegers(true)
+      .iterate(plan.recent.params) as IterableIterator<bigint>;
+    try {
+      let kept: bigint[] = [];
+      let size = lookupChunk(limit);
+      for (let chunk = 0; chunk < MAX_RECENT_CHUNKS; chunk++) {
+        const keys = take(newest, size);
+        const examined = [...kept, ...keys];
+        const page = examined.length === 0 ? [] : among(plan, examined);
+        if (keys.length < size) return page;
+        const below = keys[keys.length - 1]!;
+        kept = page.map((row) => (BigInt(accountKey) << 40n) | BigInt(seqOf(row)));
+        size = nextChunk(limit, page.length, examined.length);
+        if (page.length > limit) {
+          const newer = lateCandidates(plan, accountKey, below, occurredAtOf(page.at(-1)!));
+          return newer.length === 0 ? page : among(plan, [...kept, ...newer]);
+        }
       }
+      return undefined;
+    } finally {
+      newest.return?.();
     }
-    return undefined;
   };
 
   /**

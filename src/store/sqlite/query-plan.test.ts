@@ -102,8 +102,7 @@ function statements(query: EventQuery): SqlQuery[] {
     plan.windowSize,
     plan.search,
     plan.actorsMatch,
-    plan.recent(null),
-    plan.recent(below),
+    plan.recent,
     plan.newerBelow(below, Date.parse(FIXTURE_TIME)),
   ];
 }
@@ -189,7 +188,7 @@ describe('list query plans', () => {
   it('reads the newest trigram candidates backwards from the index, and later rows from the time index alone', () => {
     const plan = planList(accountKey, coded({ stream: 'media', q: 'shoe', limit: 50 }));
     if (plan.kind !== 'search') throw new Error('expected a search plan');
-    const recent = explain(plan.recent(null)).join('\n');
+    const recent = explain(plan.recent).join('\n');
     // FTS5's plan number: 0x40 (it delivers rowid order) | 0x80 (descending); then MATCH and both bounds.
     expect(recent).toMatch(/SCAN events_fts VIRTUAL TABLE INDEX 192:M\d*></);
     expect(recent).not.toContain('TEMP B-TREE');

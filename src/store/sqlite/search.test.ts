@@ -12,6 +12,7 @@ import type { AuditEvent } from '../../events/schema.ts';
 import { appendOk, listAll, referenceList } from '../conformance/helpers.ts';
 import { FIXTURE_TIME, isoPlus, makePendingEvent } from '../conformance-fixtures.ts';
 import type { EventQuery, Store } from '../types.ts';
+import { createSqliteEventStore } from './events.ts';
 import { createSqliteStore } from './index.ts';
 import { nextChunk } from './list.ts';
 import { RECENT_CHUNK, SEARCH_BUDGET } from './list-sql.ts';
@@ -164,6 +165,38 @@ describe('free-text search beyond the search budget', () => {
     await expectReference({ stream: 'central', q: 'abcdef-ghijkl' }, 10, true, sparse);
     // Text an actor's name holds: the actor's events are no trigram candidates.
     await expectReference({ stream: 'central', q: 'mnopqr' }, 10, true, sparse);
+  });
+
+  it('reads every chunk of a page from one run of the newest-first trigram query', async () => {
+    // FTS5 walks to an account's rows before it applies rowid bounds: once per run, so once a page.
+    const executed: string[] = [];
+    const db = new Database(path, { readonly: true, verbose: (sql) => executed.push(String(sql)) });
+    try {
+      const events = createSqliteEventStore(db, () => new Date(FIXTURE_TIME));
+      // The newest candidates all occurred too late: chunk after chunk is looked up and rejected.
+      const query = {
+        stream: 'central',
+        q: 'abcdef',
+        to: isoPlus(FIXTURE_TIME, 1_800_000),
+        limit: 50,
+      } as const;
+      const page = await events.list(SPARSE, query);
+      expect(page.events.map((e) => e.id)).toEqual(
+        referenceList(sparseModel, query)
+          .slice(0, 50)
+          .map((e) => e.id),
+      );
+      const lookups = executed.filter((sql) => sql.includes('json_each'));
+      // The trigram estimates (trigrams.ts) are newest-first runs of their own.
+      const newestFirst = executed.filter(
+        (sql) => /events_fts MATCH .* ORDER BY rowid DESC/s.test(sql) && !sql.includes('AS found'),
+      );
+      // Several chunks (one look-up each) from one trigram query.
+      expect(lookups.length).toBeGreaterThan(1);
+      expect(newestFirst).toHaveLength(1);
+    } finally {
+      db.close();
+    }
   });
 
   it('finds late arrivals spread over more spans than it reads one by one, through the time index', async () => {
