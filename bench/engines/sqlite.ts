@@ -20,6 +20,8 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/open-store.ts';
 import { encodeId, statusCode, streamCode } from '../../src/store/sqlite/codec.ts';
 import { createSearchMerger, searchSegments } from '../../src/store/sqlite/search-merge.ts';
+import { registerSearchTerms, termsMatch } from '../../src/store/sqlite/search-terms.ts';
+import { coverTrigrams } from '../../src/store/sqlite/trigrams.ts';
 import type { EventQuery } from '../../src/store/types.ts';
 import { note } from '../support/progress.ts';
 import { createRawWriter } from './sqlite-raw-writer.ts';
@@ -42,6 +44,8 @@ function pathOf(url: string): string {
 /** The connection settings our store uses: WAL and synchronous=FULL, so the baseline is as durable. */
 function openRaw(path: string, options: Database.Options = {}): Database.Database {
   const db = new Database(path, options);
+  // The free-text index's terms (the raw writer indexes rows as the store does).
+  registerSearchTerms(db);
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
@@ -55,25 +59,19 @@ function removeDatabase(path: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 }
 
-/** Non-overlapping trigrams of `text` (plus its last three characters), quoted and ANDed. */
-function trigrams(text: string): string | null {
-  const chars = [...text.toLowerCase()];
-  if (chars.length < 3) return null;
-  const starts = new Set<number>([chars.length - 3]);
-  for (let i = 0; i + 3 <= chars.length; i += 3) starts.add(i);
-  return [...starts]
-    .map(
-      (i) =>
-        `"${chars
-          .slice(i, i + 3)
-          .join('')
-          .replaceAll('"', '""')}"`,
-    )
-    .join(' AND ');
+/**
+ * The index terms of non-overlapping trigrams of `text` (plus its last three characters), ANDed.
+ * The terms come from the store's function: how the schema spells a trigram of an account
+ * (search-terms.ts) is part of the schema, not a choice of the query.
+ */
+function trigrams(accountKey: number | undefined, text: string): string | null {
+  if ([...text].length < 3 || accountKey === undefined) return null;
+  return termsMatch(accountKey, coverTrigrams(text));
 }
 
 /** The stored codes of filter values, looked up by hand before the list query. */
 interface FilterCodes {
+  accountKey?: number;
   actorRefs?: number[];
   operations?: number[];
   categories?: number[];
@@ -94,6 +92,9 @@ function filterCodes(
     list(`SELECT code FROM event_terms WHERE kind = ? AND value IN (${marks(values)})`, [kind, ...values]);
   const ids = query.actorIds;
   return {
+    accountKey: prepared('SELECT account_key FROM event_accounts WHERE account_id = ?')
+      .pluck()
+      .get(accountId) as number | undefined,
     actorRefs:
       ids &&
       list(
@@ -150,7 +151,7 @@ function listSql(
     const needle = query.q.toLowerCase();
     const matchingActors = `${actorRefs}
       AND instr(lower(concat_ws(char(10), actor_id, actor_email, actor_name)), ?) > 0`;
-    const grams = trigrams(query.q);
+    const grams = trigrams(codes.accountKey, query.q);
     if (grams) {
       // The trigram index holds API paths and targets; actors are found by their distinct forms.
       where.push(`e.row_key IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?

@@ -46,12 +46,12 @@ export const INSERT_EVENT_SQL = `INSERT INTO events (
   ) VALUES ((? << 40) | ?, ${Array.from({ length: 22 }, () => '?').join(', ')})`;
 
 /**
- * Indexes one stored event for free text: the text is the events_search_text view's, read back
+ * Indexes one stored event for free text: its terms are the events_search_terms view's, read back
  * from the row just inserted, so the index and the view (which the delete trigger and a rebuild
  * use) cannot disagree. Parameters: account key, seq.
  */
-export const INDEX_SEARCH_TEXT_SQL = `INSERT INTO events_fts (rowid, text)
-  SELECT row_key, text FROM events_search_text WHERE row_key = (? << 40) | ?`;
+export const INDEX_SEARCH_TEXT_SQL = `INSERT INTO events_fts (rowid, terms)
+  SELECT row_key, terms FROM events_search_terms WHERE row_key = (? << 40) | ?`;
 
 const SQL = {
   head: 'SELECT account_key, head_seq, head_hash FROM event_accounts WHERE account_id = ?',

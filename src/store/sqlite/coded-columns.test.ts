@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, type PendingEvent, sealEvent } from '../../events/chain.ts';
 import type { AuditEvent } from '../../events/schema.ts';
@@ -111,9 +110,9 @@ describe('migration 006 (coded columns)', () => {
     expect(next!.seq).toBe(6);
     await store.close();
 
-    const raw = new Database(path);
+    const raw = openDatabase(path);
     try {
-      // The trigram index was built from the view's text before; it must still match it exactly.
+      // The index was rebuilt from the view's terms (migration 013); it must still match them.
       expect(() =>
         raw.exec("INSERT INTO events_fts (events_fts, rank) VALUES ('integrity-check', 1)"),
       ).not.toThrow();

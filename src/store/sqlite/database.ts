@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { registerSearchTerms } from './search-terms.ts';
 
 /** A better-sqlite3 connection. */
 export type SqliteDatabase = Database.Database;
@@ -16,7 +17,8 @@ export const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * Opens (creating if needed, with its parent directory) the database file and applies the
- * connection settings. Nothing is opened at import time: callers pass the path in.
+ * connection settings and functions (search_terms, for the free-text index). Nothing is opened
+ * at import time: callers pass the path in.
  *
  * @example
  * const db = openDatabase('./data/auditlog.db');
@@ -39,6 +41,7 @@ export function openDatabase(path: string): SqliteDatabase {
   db.pragma('temp_store = MEMORY');
   // 32 MiB of page cache per connection keeps the upper levels of every index in memory.
   db.pragma('cache_size = -32768');
+  registerSearchTerms(db);
   return db;
 }
 

@@ -7,7 +7,8 @@
 import type { EventQuery } from '../types.ts';
 import { encodeId, isoToMs, SUMMARY_COLUMNS, statusCode, streamCode } from './codec.ts';
 import { inAccountRows } from './row-key.ts';
-import { coverTrigrams, trigramMatch } from './trigrams.ts';
+import { asciiLower, termsMatch } from './search-terms.ts';
+import { coverTrigrams } from './trigrams.ts';
 import { type EventKind, TERM_KIND, type Vocabulary } from './vocabulary.ts';
 
 /**
@@ -192,11 +193,6 @@ const SEARCHED_COLUMNS = ['api_path', 'target_id', 'target_name', 'target_path']
 const MATCHING_ACTORS = `SELECT actor_ref FROM event_actor_refs WHERE account_key = ? AND stream = ?
   AND (instr(lower(actor_id), ?) > 0 OR instr(lower(actor_email), ?) > 0 OR instr(lower(actor_name), ?) > 0)`;
 
-/** SQLite's lower() folds ASCII only; folding the needle the same way keeps both sides equal. */
-function asciiLower(text: string): string {
-  return text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
-}
-
 /**
  * Case-insensitive (ASCII) literal substring test over the searched columns and the actor (whose
  * matching forms are listed once per statement): no LIKE escapes.
@@ -275,7 +271,7 @@ export function planList(
     return { kind: 'direct', direct };
   }
   const budget = SEARCH_BUDGET;
-  const match = trigramMatch(chooseTrigrams(text));
+  const match = termsMatch(accountKey, chooseTrigrams(text));
   const candidates = ordered(accountKey, q, budget);
   const windowParams: unknown[] = [...candidates.params];
   const windowText = textCondition(accountKey, q, text, windowParams);
@@ -296,9 +292,8 @@ export function planList(
     sql: `SELECT EXISTS (${MATCHING_ACTORS})`,
     params: actorParams(accountKey, q, text),
   };
-  // FTS5 finds a query's first match before it applies the rowid bounds: newest first, it walks
-  // back from the newest posting of every account keyed above this one (~0.5 ms for the largest
-  // account of the 5e6 bench data set). One statement pays that once for all of a page's chunks.
+  // One statement serves all of a page's chunks: FTS5 finds the newest match of the trigrams once
+  // (a new statement per chunk starts again from the account's newest postings).
   const recent = {
     sql: `SELECT rowid FROM events_fts WHERE events_fts MATCH ? AND rowid >= (? << 40) AND rowid < ?
       ORDER BY rowid DESC LIMIT ?`,
@@ -330,8 +325,9 @@ export function planList(
 }
 
 /**
- * The account's rows are one rowid range (row_key = account_key << 40 | seq): the trigram index is
- * asked only about them. Parameters: the trigram query, then the account key twice.
+ * The account's terms (search-terms.ts) hold only its rows; the rowid range (row_key = account_key
+ * << 40 | seq) says so again, so no change to the terms can reach another account's events.
+ * Parameters: the terms query, then the account key twice.
  */
 const TRIGRAM_MATCH = `events_fts MATCH ? AND ${inAccountRows('rowid')}`;
 

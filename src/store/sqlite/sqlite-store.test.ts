@@ -16,6 +16,7 @@ import { openDatabase } from './database.ts';
 import { createSqliteStore } from './index.ts';
 import { insertLegacyEvents } from './legacy-rows.ts';
 import { loadMigrations, migrate } from './migrate.ts';
+import { searchTerm } from './search-terms.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditlog-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,7 +46,7 @@ describe('SQLite engine', () => {
   it('applies migrations once, however often migrate() runs', () => {
     const db = openDatabase(freshPath());
     try {
-      expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
       expect(migrate(db)).toEqual([]);
       expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
         { version: 1, name: 'init' },
@@ -60,6 +61,7 @@ describe('SQLite engine', () => {
         { version: 10, name: 'span_bounds' },
         { version: 11, name: 'search_leaf_size' },
         { version: 12, name: 'search_merge_pairs' },
+        { version: 13, name: 'search_terms_by_account' },
       ]);
     } finally {
       db.close();
@@ -118,20 +120,22 @@ describe('SQLite engine', () => {
     ).toHaveLength(2);
     await store.close();
 
-    const raw = new Database(path);
+    // openDatabase: checking the index and deleting events call search_terms().
+    const raw = openDatabase(path);
     try {
-      // Throws SQLITE_CORRUPT_VTAB when the index and the events_search_text view disagree.
+      // Throws SQLITE_CORRUPT_VTAB when the index and the events_search_terms view disagree.
       const check = () =>
         raw.prepare("INSERT INTO events_fts (events_fts, rank) VALUES ('integrity-check', 1)").run();
       expect(check).not.toThrow();
-      expect(
-        raw.prepare('SELECT count(*) FROM events_fts WHERE events_fts MATCH ?').pluck().get('"sun"'),
-      ).toBe(3);
+      // "sun" in any account: a term per account.
+      const keys = raw.prepare('SELECT account_key FROM event_accounts').pluck().all() as number[];
+      const sun = keys.map((key) => searchTerm(key, 'sun')).join(' OR ');
+      const sunRows = () =>
+        raw.prepare('SELECT count(*) FROM events_fts WHERE events_fts MATCH ?').pluck().get(sun);
+      expect(sunRows()).toBe(3);
       raw.prepare('DELETE FROM events WHERE seq = 1').run();
       expect(check).not.toThrow();
-      expect(
-        raw.prepare('SELECT count(*) FROM events_fts WHERE events_fts MATCH ?').pluck().get('"sun"'),
-      ).toBe(2);
+      expect(sunRows()).toBe(2);
     } finally {
       raw.close();
     }
@@ -323,7 +327,7 @@ describe('SQLite engine', () => {
     await store.close();
 
     // The trigram index forgot exactly the deleted rows: it still matches its content.
-    const raw = new Database(path);
+    const raw = openDatabase(path);
     try {
       expect(() =>
         raw.exec("INSERT INTO events_fts (events_fts, rank) VALUES ('integrity-check', 1)"),

@@ -12,6 +12,7 @@
  */
 import type { StatementCache } from './database.ts';
 import { inAccountRows, MAX_SEQ } from './row-key.ts';
+import { searchTerm } from './search-terms.ts';
 
 /**
  * Trigrams asked about at most, and never more than one beyond the text's cover (so a short text
@@ -33,11 +34,6 @@ export const MAX_RANKED_TRIGRAMS = 16;
 /** Estimates kept at most (oldest dropped first): ~100 bytes each. */
 const MAX_ESTIMATES = 50_000;
 
-/** A trigram as an FTS5 string: quoted, so that no character of it is query syntax. */
-export function quoteTrigram(trigram: string): string {
-  return `"${trigram.replaceAll('"', '""')}"`;
-}
-
 /**
  * The trigrams of a cover of `text`: non-overlapping ones (plus the last) that hold every
  * character. What a text is searched for when no estimates choose (see createTrigramChooser).
@@ -48,16 +44,6 @@ export function coverTrigrams(text: string): string[] {
   for (let i = 0; i + 3 <= chars.length; i += 3) starts.add(i);
   starts.add(chars.length - 3);
   return [...starts].map((i) => chars.slice(i, i + 3).join(''));
-}
-
-/** The FTS5 query of some of a text's trigrams: each quoted, ANDed. */
-export function trigramMatch(trigrams: readonly string[]): string {
-  return trigrams.map(quoteTrigram).join(' AND ');
-}
-
-/** The trigram query of `text`'s cover; the re-check on the real columns removes false positives. */
-export function trigramQuery(text: string): string {
-  return trigramMatch(coverTrigrams(text));
 }
 
 /** Every distinct trigram of `text`, by code point, as FTS5's trigram tokenizer cuts it. */
@@ -115,7 +101,9 @@ export function createTrigramChooser(
     const key = `${accountKey}:${trigram}`;
     const kept = estimates.get(key);
     if (kept && now() - kept.at < ESTIMATE_TTL_MS) return kept.postings;
-    const row = statements.get(ESTIMATE_SQL).get(accountKey, quoteTrigram(trigram), accountKey, accountKey);
+    const row = statements
+      .get(ESTIMATE_SQL)
+      .get(accountKey, searchTerm(accountKey, trigram), accountKey, accountKey);
     const postings = estimatedPostings(row as EstimateRow);
     estimates.delete(key);
     if (estimates.size >= MAX_ESTIMATES) estimates.delete(estimates.keys().next().value as string);
