@@ -7,8 +7,8 @@
 import type { EventQuery } from '../types.ts';
 import { encodeId, isoToMs, SUMMARY_COLUMNS, statusCode, streamCode } from './codec.ts';
 import { inAccountRows } from './row-key.ts';
-import { asciiLower, termsMatch } from './search-terms.ts';
-import { coverTrigrams } from './trigrams.ts';
+import { asciiLower, isIndexedTrigram, termsMatch } from './search-terms.ts';
+import { allTrigrams, coverTrigrams } from './trigrams.ts';
 import { type EventKind, TERM_KIND, type Vocabulary } from './vocabulary.ts';
 
 /**
@@ -251,7 +251,8 @@ function ordered(accountKey: number, q: CodedQuery, limit: number, text?: Condit
 /**
  * Plans the statements of one list() call for the account with the given internal key. Free text
  * asks the trigram index about the trigrams `chooseTrigrams` names (any non-empty subset of the
- * text's is correct: see trigrams.ts); by default, a cover of the text.
+ * text's is correct: see trigrams.ts); by default, a cover of the text. Of those, only the ones
+ * the index holds (isIndexedTrigram): if none is, any other of the text's that it holds.
  */
 export function planList(
   accountKey: number,
@@ -260,8 +261,12 @@ export function planList(
 ): ListPlan {
   const limit = q.limit + 1;
   const text = q.q === undefined || q.q === '' ? undefined : q.q;
-  if (text === undefined || [...text].length < 3) {
-    // Fewer than three characters have no trigram: re-check rows along the driving index.
+  const chosen = text === undefined ? [] : chooseTrigrams(text).filter(isIndexedTrigram);
+  const trigrams =
+    chosen.length > 0 || text === undefined ? chosen : allTrigrams(text).filter(isIndexedTrigram);
+  if (text === undefined || trigrams.length === 0) {
+    // No trigram the index holds (fewer than three characters, or a newline in each): re-check
+    // rows along the driving index.
     const direct = ordered(
       accountKey,
       q,
@@ -271,7 +276,7 @@ export function planList(
     return { kind: 'direct', direct };
   }
   const budget = SEARCH_BUDGET;
-  const match = termsMatch(accountKey, chooseTrigrams(text));
+  const match = termsMatch(accountKey, trigrams);
   const candidates = ordered(accountKey, q, budget);
   const windowParams: unknown[] = [...candidates.params];
   const windowText = textCondition(accountKey, q, text, windowParams);

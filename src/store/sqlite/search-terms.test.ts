@@ -12,7 +12,7 @@ import { appendOk } from '../conformance/helpers.ts';
 import { makePendingEvent } from '../conformance-fixtures.ts';
 import { openDatabase } from './database.ts';
 import { createSqliteStore } from './index.ts';
-import { asciiLower, searchTerm, searchTerms, termsMatch } from './search-terms.ts';
+import { asciiLower, isIndexedTrigram, searchTerm, searchTerms, termsMatch } from './search-terms.ts';
 import { allTrigrams } from './trigrams.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditlog-search-terms-'));
@@ -28,12 +28,18 @@ const asciiUpper = (s: string) => s.replace(/[a-z]+/g, (letters) => letters.toUp
 const accountKey = fc.integer({ min: 1, max: 2 ** 31 });
 
 describe('search terms', () => {
-  it('gives a row every term of any text it contains, as SQLite lower() folds case', () => {
+  it('gives a row every indexed term of any text it contains, as SQLite lower() folds case', () => {
     fc.assert(
       fc.property(accountKey, text, text, text, (key, before, needle, after) => {
         const row = new Set(searchTerms(key, `${before}${needle}${after}`).split(' '));
-        const asked = allTrigrams(asciiLower(needle)).map((trigram) => searchTerm(key, trigram));
+        const indexed = allTrigrams(asciiLower(needle)).filter(isIndexedTrigram);
+        const asked = indexed.map((trigram) => searchTerm(key, trigram));
         expect(asked.filter((term) => !row.has(term))).toEqual([]);
+        // Nothing else: the row's terms are those of its own indexed trigrams.
+        const own = allTrigrams(asciiLower(`${before}${needle}${after}`)).filter(isIndexedTrigram);
+        expect([...row].filter((term) => term !== '').sort()).toEqual(
+          own.map((t) => searchTerm(key, t)).sort(),
+        );
         // Case: the re-check finds "bag" in "BAG", so the index must too.
         const shouted = new Set(searchTerms(key, asciiUpper(needle)).split(' '));
         expect(asked.filter((term) => !shouted.has(term))).toEqual([]);
@@ -62,6 +68,26 @@ describe('search terms', () => {
     expect(searchTerms(3, 'ab')).toBe('');
     expect(searchTerms(3, 'aaaaa')).toBe('3kaaa');
     expect(searchTerms(3, 'A/b')).toBe('3kaq1bb');
+    // A newline joins the fields: no trigram across it is indexed.
+    expect(searchTerms(3, 'abc\ndef')).toBe('3kabc 3kdef');
+  });
+
+  it('finds text holding a newline within one field, with or without a trigram the index holds', async () => {
+    const store = createSqliteStore({ path: join(dir, 'newline.db') });
+    await store.migrate();
+    const note = { type: 'file', id: 'f1', name: 'line one\nline two' };
+    const [event] = await appendOk(store, 'acct-n', [
+      makePendingEvent({ stream: 'media', target: note }),
+      makePendingEvent({ stream: 'media' }),
+    ]);
+    for (const q of ['one\nline', 'E\nL', 'ne two'])
+      expect(
+        (await store.events.list('acct-n', { stream: 'media', q, limit: 5 })).events.map((e) => e.id),
+      ).toEqual([event!.id]);
+    expect(
+      (await store.events.list('acct-n', { stream: 'media', q: 'one\nlinex', limit: 5 })).events,
+    ).toEqual([]);
+    await store.close();
   });
 
   it("finds only the asking account's rows, even without the rowid bounds", async () => {

@@ -12,7 +12,7 @@
  */
 import type { StatementCache } from './database.ts';
 import { inAccountRows, MAX_SEQ } from './row-key.ts';
-import { searchTerm } from './search-terms.ts';
+import { isIndexedTrigram, searchTerm } from './search-terms.ts';
 
 /**
  * Trigrams asked about at most, and never more than one beyond the text's cover (so a short text
@@ -112,7 +112,7 @@ export function createTrigramChooser(
   };
 
   return (accountKey, text) => {
-    const trigrams = rankedTrigrams(text);
+    const trigrams = rankedTrigrams(text).filter(isIndexedTrigram);
     const wanted = Math.min(CHOSEN_TRIGRAMS, coverTrigrams(text).length + 1);
     if (trigrams.length <= wanted) return trigrams;
     return trigrams
