@@ -129,7 +129,9 @@ describe('retries', () => {
 
   it('honours Retry-After in seconds and as an HTTP date', async () => {
     const logger = recordingLogger();
-    const date = new Date(Date.now() + 2000).toUTCString();
+    // An HTTP date holds whole seconds: 2–3 s from now, so ~1–2 s are left when the 503 comes after
+    // the first retry's 1 s (now + 2 s, truncated, left 0–1 s: the delay was sometimes 0).
+    const date = new Date((Math.floor(Date.now() / 1000) + 3) * 1000).toUTCString();
     stub.script = [fail(429, {}, { 'retry-after': '1' }), fail(503, {}, { 'retry-after': date })];
     const audit = client({ logger });
     await audit.publish(event(1));
