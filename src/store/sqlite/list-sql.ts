@@ -249,6 +249,16 @@ function ordered(accountKey: number, q: CodedQuery, limit: number, text?: Condit
 }
 
 /**
+ * The trigrams a search asks the index about: the chosen ones it holds, else any of the text's it
+ * holds; none for a text under three characters.
+ */
+function indexedTrigrams(text: string, chooseTrigrams: (text: string) => readonly string[]): string[] {
+  if ([...text].length < 3) return [];
+  const chosen = chooseTrigrams(text).filter(isIndexedTrigram);
+  return chosen.length > 0 ? chosen : allTrigrams(text).filter(isIndexedTrigram);
+}
+
+/**
  * Plans the statements of one list() call for the account with the given internal key. Free text
  * asks the trigram index about the trigrams `chooseTrigrams` names (any non-empty subset of the
  * text's is correct: see trigrams.ts); by default, a cover of the text. Of those, only the ones
@@ -261,9 +271,7 @@ export function planList(
 ): ListPlan {
   const limit = q.limit + 1;
   const text = q.q === undefined || q.q === '' ? undefined : q.q;
-  const chosen = text === undefined ? [] : chooseTrigrams(text).filter(isIndexedTrigram);
-  const trigrams =
-    chosen.length > 0 || text === undefined ? chosen : allTrigrams(text).filter(isIndexedTrigram);
+  const trigrams = text === undefined ? [] : indexedTrigrams(text, chooseTrigrams);
   if (text === undefined || trigrams.length === 0) {
     // No trigram the index holds (fewer than three characters, or a newline in each): re-check
     // rows along the driving index.

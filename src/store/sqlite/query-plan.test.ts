@@ -14,6 +14,7 @@ import type { EventQuery, Store } from '../types.ts';
 import { createStatementCache } from './database.ts';
 import { createSqliteStore } from './index.ts';
 import { codeQuery, planList, type SqlQuery } from './list-sql.ts';
+import { termsMatch } from './search-terms.ts';
 import { createVocabulary, KIND_SQL } from './vocabulary.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditlog-plan-'));
@@ -196,6 +197,21 @@ describe('list query plans', () => {
     expect(newer).toMatch(
       /USING COVERING INDEX events_by_time \(account_key=\? AND stream=\? AND occurred_at>\?\)/,
     );
+  });
+
+  it('asks the index only about trigrams it holds, and re-checks along an index when there are none', () => {
+    const kind = (q: string, choose?: (text: string) => string[]) =>
+      planList(accountKey, coded({ stream: 'central', q, limit: 50 }), choose).kind;
+    // Two characters: no trigram, whatever the chooser says (the default cover would say "b").
+    expect(kind('ab')).toBe('direct');
+    // Every trigram holds the newline that joins fields in the index's text.
+    expect(kind('a\nb')).toBe('direct');
+    // The chosen ones all hold it: another of the text's is asked about instead.
+    const plan = planList(accountKey, coded({ stream: 'central', q: 'one\nline', limit: 50 }), () => [
+      'e\nl',
+    ]);
+    if (plan.kind !== 'search') throw new Error('expected a search plan');
+    expect(plan.recent.params[0]).toBe(termsMatch(accountKey, ['one', 'lin', 'ine']));
   });
 
   it('narrows the trigram search to the account’s rowid range', () => {
