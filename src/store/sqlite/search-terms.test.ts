@@ -27,6 +27,27 @@ const text = fc.string({ unit: character });
 const asciiUpper = (s: string) => s.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
 const accountKey = fc.integer({ min: 1, max: 2 ** 31 });
 
+/** The inverse of searchTerm, written from its documented spelling. */
+function readTerm(term: string): { key: number; trigram: string } {
+  const [, key = '', spelled = ''] = /^(\d+)k(.*)$/.exec(term) ?? [];
+  const code = (from: number, digits: number) =>
+    String.fromCodePoint(Number.parseInt(spelled.slice(from, from + digits), 36));
+  let trigram = '';
+  for (let i = 0; i < spelled.length; ) {
+    if (spelled[i] !== 'q') {
+      trigram += spelled[i];
+      i += 1;
+    } else if (spelled[i + 1] === 'z') {
+      trigram += code(i + 2, 4);
+      i += 6;
+    } else {
+      trigram += code(i + 1, 2);
+      i += 3;
+    }
+  }
+  return { key: Number(key), trigram };
+}
+
 describe('search terms', () => {
   it('gives a row every indexed term of any text it contains, as SQLite lower() folds case', () => {
     fc.assert(
@@ -61,6 +82,21 @@ describe('search terms', () => {
     // A digit after the key cannot be read as part of it.
     expect(searchTerm(1, '1ab')).not.toBe(searchTerm(11, 'kab'));
     expect(searchTerm(1, '1ab')).toBe('1k1ab');
+  });
+
+  it('can be read back into its account key and trigram, so no two of them share a term', () => {
+    // Random trigrams rarely collide, so the property above alone would miss an escape that is
+    // also a letter; reading every term back proves the spelling is one-to-one.
+    const trigram = fc
+      .tuple(character, character, character)
+      .map((chars) => asciiLower([...chars.join('')].slice(0, 3).join('')));
+    fc.assert(
+      fc.property(accountKey, trigram, (key, t) => {
+        expect(readTerm(searchTerm(key, t))).toEqual({ key, trigram: t });
+      }),
+      { numRuns: 2000 },
+    );
+    expect(readTerm(searchTerm(7, 'q!é'))).toEqual({ key: 7, trigram: 'q!é' });
   });
 
   it('is empty for no text or one shorter than a trigram, and names each trigram once', () => {
