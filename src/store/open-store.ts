@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { AuditlogError } from '../errors.ts';
 import { createSqliteStore } from './sqlite/index.ts';
-import type { Store } from './types.ts';
+import type { MigrationStep, Store } from './types.ts';
 
 /** Options shared by every engine. */
 export interface OpenStoreOptions {
@@ -16,6 +16,8 @@ export interface OpenStoreOptions {
    * that appends a handful of events is quicker without starting a thread.
    */
   writerThread?: boolean;
+  /** Hears of each schema migration just before it is applied (see `Store.migrate`). */
+  onMigrationStep?: (step: MigrationStep) => void;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     });
   }
   try {
-    await store.migrate();
+    await store.migrate(options.onMigrationStep);
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;

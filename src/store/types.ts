@@ -230,6 +230,12 @@ export interface SecretStore {
   ensure(name: string, candidate: string): Promise<string>;
 }
 
+/** A schema migration about to be applied. */
+export interface MigrationStep {
+  version: number;
+  name: string;
+}
+
 /** A storage engine: events and accounts in one database, with its migrations. */
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
@@ -237,7 +243,11 @@ export interface Store {
   readonly accounts: AccountStore;
   readonly members: MemberStore;
   readonly secrets: SecretStore;
-  /** Applies the numbered migrations not yet applied. Idempotent. */
-  migrate(): Promise<void>;
+  /**
+   * Applies the numbered migrations not yet applied. Idempotent. `onStep` hears of each step just
+   * before it runs (inside the migration's lock), so a caller can say why a start is slow: a step
+   * that rebuilds an index takes minutes on millions of events.
+   */
+  migrate(onStep?: (step: MigrationStep) => void): Promise<void>;
   close(): Promise<void>;
 }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makePendingEvent } from '../../src/store/conformance-fixtures.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import { openDatabase } from '../../src/store/sqlite/database.ts';
+import { loadMigrations, migrate } from '../../src/store/sqlite/migrate.ts';
 import { runCli } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditlog-cli-'));
@@ -51,6 +53,26 @@ describe('auditlog CLI', () => {
     expect(scopes.stderr).toContain('unknown: root');
     const missing = runCli(['keys', 'create', '--account', 'nobody'], env);
     expect(missing.stderr).toContain('ACCOUNT_NOT_FOUND');
+  });
+
+  it('names each migration it applies to an existing database, and none for a new one', () => {
+    const migrations = loadMigrations();
+    const last = migrations.at(-1)!;
+    const existing = join(dir, 'one-behind.db');
+    const db = openDatabase(existing);
+    migrate(db, migrations.slice(0, -1));
+    db.close();
+    const upgraded = runCli(['migrate'], { AUDITLOG_DATABASE_URL: `file:${existing}` });
+    expect(upgraded.status).toBe(0);
+    expect(upgraded.stderr).toContain(
+      `upgrading the database schema: migration ${last.version} (${last.name})`,
+    );
+    expect(upgraded.stderr).not.toContain(`migration ${last.version - 1} `);
+    const again = runCli(['migrate'], { AUDITLOG_DATABASE_URL: `file:${existing}` });
+    expect(again.stderr).not.toContain('upgrading');
+    const fresh = runCli(['migrate'], { AUDITLOG_DATABASE_URL: `file:${join(dir, 'new.db')}` });
+    expect(fresh.status).toBe(0);
+    expect(fresh.stderr).not.toContain('upgrading');
   });
 
   it('refuses to start with every bad variable listed', () => {

@@ -8,7 +8,7 @@ import type { Config } from '../../config.ts';
 import { startRetentionJob } from '../../jobs/retention.ts';
 import { createApp } from '../../server/app.ts';
 import { openStore } from '../../store/open-store.ts';
-import { configFrom } from '../context.ts';
+import { configFrom, reportSchemaUpgrade } from '../context.ts';
 import { parseInteger } from '../parse.ts';
 
 /** A running service: its URL and how to stop it. */
@@ -19,7 +19,7 @@ export interface RunningService {
 
 /** Starts the service on the configured port and returns once it is listening. */
 export async function startService(config: Config): Promise<RunningService> {
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { onMigrationStep: reportSchemaUpgrade() });
   const app = await createApp({ store, config });
   const retention = startRetentionJob({
     events: store.events,

@@ -16,7 +16,7 @@ import { issueViewerToken } from '../../access/viewers.ts';
 import type { Config } from '../../config.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Role, Store } from '../../store/types.ts';
-import { configFrom } from '../context.ts';
+import { configFrom, reportSchemaUpgrade } from '../context.ts';
 import { parseInteger } from '../parse.ts';
 import { systemRecorder } from '../system-recorder.ts';
 import { closeOnSignal, startService } from './serve.ts';
@@ -119,7 +119,7 @@ export function registerStartCommand(program: Command): void {
       mkdirSync(dataDir, { recursive: true });
       await ensureWebBuilt();
 
-      const setupStore = await openStore(config.databaseUrl);
+      const setupStore = await openStore(config.databaseUrl, { onMigrationStep: reportSchemaUpgrade() });
       const { startDashboard, runDayInTheLife, SEED_USERS } = await import('@auditlog/example-dashboard');
       let links: Record<string, string>;
       let fresh: boolean;

@@ -3,7 +3,7 @@
  * database), chain heads and idempotency keys beside them, and accounts — behind the Store contract.
  */
 import pg from 'pg';
-import type { Store } from '../types.ts';
+import type { MigrationStep, Store } from '../types.ts';
 import { createAccountStore } from './accounts.ts';
 import { createAppend } from './append.ts';
 import { keepFreedMemory } from './backend-memory.ts';
@@ -55,8 +55,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   const reads = createReads({ pool, commonKeys: createCommonKeys(pool) }, clock);
 
   const maintenance = mapUnavailable({
-    async migrate() {
-      await runMigrations(pool);
+    async migrate(onStep?: (step: MigrationStep) => void) {
+      await runMigrations(pool, undefined, onStep);
       await partitions.ensureAround(clock());
     },
     ensurePartitions: (now: Date) => partitions.ensureAround(now),

@@ -53,21 +53,26 @@ describe('migrations', () => {
       await pool.end();
     }
     const store = createPostgresStore({ connectionString: url });
+    const heard: number[] = [];
     try {
-      await store.migrate();
-      await store.migrate();
+      await store.migrate((step) => heard.push(step.version));
+      await store.migrate((step) => heard.push(step.version));
     } finally {
       await store.close();
     }
     expect(await recorded(url)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(heard).toEqual([]);
   });
 
   it('are safe when two servers migrate a fresh database concurrently', async () => {
     const url = await freshDatabase();
     const stores = [0, 1, 2].map(() => createPostgresStore({ connectionString: url, poolSize: 2 }));
     try {
-      await Promise.all(stores.map((s) => s.migrate()));
+      const heard: string[] = [];
+      await Promise.all(stores.map((s) => s.migrate((step) => heard.push(`${step.version} ${step.name}`))));
       expect(await recorded(url)).toEqual(MIGRATIONS.map((m) => m.version));
+      // Each step is announced once, by the server that applied it, just before it ran.
+      expect(heard).toEqual(MIGRATIONS.map((m) => `${m.version} ${m.name}`));
       const [outcome] = await stores[1]!.events.appendBatches([{ accountId: 'acc_after_race', events: [] }]);
       expect(outcome).toEqual({ ok: true, events: [] });
     } finally {

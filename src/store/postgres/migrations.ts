@@ -3,6 +3,7 @@
  * advisory lock, so several servers starting together never race.
  */
 import type pg from 'pg';
+import type { MigrationStep } from '../types.ts';
 import { EXPORT_MIGRATION } from './export.ts';
 import { MEMBERS_MIGRATION } from './members.ts';
 import { limitSearchPendingSql } from './partitions.ts';
@@ -172,11 +173,13 @@ export const MIGRATIONS: readonly Migration[] = [
 
 /**
  * Applies the migrations not yet recorded, all in one transaction holding an advisory lock: a
- * second server waits, then finds them applied. Returns the versions this call applied.
+ * second server waits, then finds them applied. Returns the versions this call applied; `onStep`
+ * hears of each one just before it runs.
  */
 export async function runMigrations(
   pool: pg.Pool,
   migrations: readonly Migration[] = MIGRATIONS,
+  onStep: (step: MigrationStep) => void = () => undefined,
 ): Promise<number[]> {
   const client = await pool.connect();
   try {
@@ -193,6 +196,7 @@ export async function runMigrations(
     const applied: number[] = [];
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(migration.version)) continue;
+      onStep({ version: migration.version, name: migration.name });
       await client.query(migration.sql);
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
         migration.version,

@@ -111,8 +111,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     secrets: {
       ensure: async (name, candidate) => secretStore().ensure(name, candidate),
     },
-    async migrate() {
-      migrate(ready());
+    async migrate(onStep) {
+      migrate(ready(), undefined, onStep);
     },
     async close() {
       if (!db.open) return;

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { MigrationStep } from '../types.ts';
 import type { SqliteDatabase } from './database.ts';
 
 /** One numbered migration. */
@@ -37,9 +38,13 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
 /**
  * Applies the migrations not yet recorded, in order. Each runs in an IMMEDIATE transaction that
  * re-checks the record first, so two processes migrating at once cannot both apply one.
- * Returns the versions it applied.
+ * Returns the versions it applied; `onStep` hears of each one just before it runs.
  */
-export function migrate(db: SqliteDatabase, migrations: Migration[] = loadMigrations()): number[] {
+export function migrate(
+  db: SqliteDatabase,
+  migrations: Migration[] = loadMigrations(),
+  onStep: (step: MigrationStep) => void = () => undefined,
+): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
@@ -51,6 +56,7 @@ export function migrate(db: SqliteDatabase, migrations: Migration[] = loadMigrat
   for (const migration of migrations) {
     const apply = db.transaction(() => {
       if (isApplied.get(migration.version)) return;
+      onStep({ version: migration.version, name: migration.name });
       db.exec(migration.sql);
       record.run(migration.version, migration.name, new Date().toISOString());
       applied.push(migration.version);
