@@ -106,6 +106,38 @@ describe('appendBatches on PostgreSQL', () => {
     expect(outcomes[3]).toEqual({ ok: true, events: [{ id: reused.id, seq: 2, duplicate: false }] });
   });
 
+  it('resolves keys per account across the batches of one call that all succeed', async () => {
+    const [a, b] = ['keys_a', 'keys_b'].map(uniqueAccountId) as [string, string];
+    const [a1, a2, a3] = ['k1', 'k1', 'k2'].map((key) => makePendingEvent({ idempotencyKey: key }));
+    const [b1, b2] = ['k1', 'k2'].map((key) => makePendingEvent({ idempotencyKey: key }));
+    const outcomes = await store.events.appendBatches([
+      { accountId: a, events: [a1!] },
+      { accountId: b, events: [b1!] },
+      { accountId: a, events: [a2!, a3!] },
+      { accountId: b, events: [b2!] },
+    ]);
+    expect(outcomes).toEqual([
+      { ok: true, events: [{ id: a1!.id, seq: 1, duplicate: false }] },
+      { ok: true, events: [{ id: b1!.id, seq: 1, duplicate: false }] },
+      {
+        ok: true,
+        events: [
+          { id: a1!.id, seq: 1, duplicate: true },
+          { id: a3!.id, seq: 2, duplicate: false },
+        ],
+      },
+      { ok: true, events: [{ id: b2!.id, seq: 2, duplicate: false }] },
+    ]);
+    const [later] = await store.events.appendBatches([
+      { accountId: a, events: [makePendingEvent({ idempotencyKey: 'k2' }), makePendingEvent()] },
+    ]);
+    expect(later).toMatchObject({ ok: true, events: [{ id: a3!.id, seq: 2, duplicate: true }, { seq: 3 }] });
+    expect((await store.events.head(b)).seq).toBe(2);
+    expect(await store.events.get(a, a3!.id)).toEqual(
+      sealEvent(a3!, a, 2, (await store.events.get(a, a1!.id))!.hash),
+    );
+  });
+
   it('never deadlocks when calls lock the same accounts in opposite orders', async () => {
     const [a, b, c] = ['dl_a', 'dl_b', 'dl_c'].map(uniqueAccountId) as [string, string, string];
     const orders = [

@@ -1,13 +1,18 @@
 /**
- * @module appendBatches() for PostgreSQL: one transaction per call (group commit), a savepoint per
- * batch so a failing batch rolls back alone, chain heads locked in account order (no deadlocks),
- * and one bulk INSERT per batch.
+ * @module appendBatches() for PostgreSQL: one transaction per call (group commit), chain heads
+ * locked in account order (no deadlocks), and one bulk INSERT for the whole call. When the call
+ * fails in the database, it runs again with a savepoint and an INSERT per batch, so a failing batch
+ * rolls back alone.
+ *
+ * Why not a savepoint per batch from the start: under single-event load a call holds ~50 batches of
+ * one event, and four round trips per batch (savepoint, key look-up, INSERT, release) cost ~1.1 ms
+ * of Node and PostgreSQL CPU per event on this 2-core machine, slower than a commit per row.
  */
 import type pg from 'pg';
 import { AuditlogError, type Violation } from '../../errors.ts';
 import { GENESIS_HASH, type PendingEvent } from '../../events/chain.ts';
 import type { AppendBatch, AppendOutcome } from '../types.ts';
-import { type Head, insertBatch } from './insert.ts';
+import { type Head, insertBatch, insertEvents, sealBatches } from './insert.ts';
 import { normalizeEvent } from './normalize.ts';
 import { monthOf, type Partitions } from './partitions.ts';
 import { isConnectionError, storeUnavailable } from './unavailable.ts';
@@ -115,20 +120,65 @@ async function runBatches(
   }
 }
 
+/** Begins the call's transaction and locks the heads of its accounts; returns them. */
+async function begin(client: pg.PoolClient, ready: Prepared[]): Promise<Map<string, Head>> {
+  const accounts = [...new Set(ready.map(({ batch }) => batch.accountId))].sort();
+  await client.query('BEGIN; SET LOCAL synchronous_commit = on');
+  return lockHeads(client, accounts);
+}
+
+/** The whole call as one transaction and one INSERT: lock heads, seal, store, move heads, commit. */
+async function transactAtOnce(client: pg.PoolClient, ready: Prepared[], outcomes: AppendOutcome[]) {
+  const heads = await begin(client, ready);
+  const before = new Map(heads);
+  const done = await sealBatches(
+    client,
+    ready.map(({ batch }) => batch),
+    heads,
+  );
+  await insertEvents(
+    client,
+    done.flatMap((batch) => batch.sealed),
+  );
+  await writeHeads(client, heads, before);
+  await client.query('COMMIT');
+  ready.forEach(({ index }, i) => {
+    outcomes[index] = { ok: true, events: done[i]!.events };
+  });
+}
+
 /** The whole call as one transaction: lock heads, run each batch in its savepoint, move heads, commit. */
+async function transactBatchByBatch(
+  client: pg.PoolClient,
+  ready: Prepared[],
+  outcomes: AppendOutcome[],
+  partitions: Partitions,
+): Promise<void> {
+  const heads = await begin(client, ready);
+  const before = new Map(heads);
+  await runBatches(client, ready, heads, outcomes, partitions);
+  await writeHeads(client, heads, before);
+  await client.query('COMMIT');
+}
+
+/**
+ * Runs the call at once; when that fails on a batch (a repeated id, a value PostgreSQL refuses, a
+ * dropped month), rolls it all back and runs it again batch by batch, so only the failing batch
+ * fails. A lost connection is not retried: it rejects the call.
+ */
 async function transact(
   client: pg.PoolClient,
   ready: Prepared[],
   outcomes: AppendOutcome[],
   partitions: Partitions,
 ): Promise<void> {
-  const accounts = [...new Set(ready.map(({ batch }) => batch.accountId))].sort();
-  await client.query('BEGIN; SET LOCAL synchronous_commit = on');
-  const heads = await lockHeads(client, accounts);
-  const before = new Map(heads);
-  await runBatches(client, ready, heads, outcomes, partitions);
-  await writeHeads(client, heads, before);
-  await client.query('COMMIT');
+  try {
+    await transactAtOnce(client, ready, outcomes);
+  } catch (error) {
+    if (isFatal(error) && !(error instanceof AuditlogError)) throw error;
+    await client.query('ROLLBACK');
+    await transactBatchByBatch(client, ready, outcomes, partitions);
+  }
 }
 
 /**
