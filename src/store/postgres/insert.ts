@@ -36,9 +36,10 @@ async function readKeys(client: pg.PoolClient, batches: readonly AppendBatch[]):
   const [accounts, keys]: [string[], string[]] = [[], []];
   for (const batch of batches)
     for (const { idempotencyKey } of batch.events) {
+      if (!idempotencyKey) continue;
       // JSON of the pair: neither part can make two pairs spell the same entry.
       const pair = JSON.stringify([batch.accountId, idempotencyKey]);
-      if (!idempotencyKey || asked.has(pair)) continue;
+      if (asked.has(pair)) continue;
       asked.add(pair);
       accounts.push(batch.accountId);
       keys.push(idempotencyKey);
