@@ -111,14 +111,15 @@ WITH stored AS (
     u.idempotency_key, u.received_at, u.prev_hash, u.hash,
     substring($35::bytea FROM u.payload_start FOR u.payload_length)
   FROM unnest(
-    $1::text[], $2::timestamptz[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[],
-    $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
-    $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[],
-    $25::timestamptz[], $26::text[], $27::text[], $28::int[], $29::int[]
-  ) AS u(account_id, occurred_at, id, seq, stream, category, operation, status, http_status, actor_type, actor_id,
-    actor_email, actor_name, target_type, target_id, target_name, target_path, api_method, api_route,
-    api_path, ip, user_agent, request_id, idempotency_key, received_at, prev_hash, hash, payload_start,
-    payload_length)
+    $1::text[], $2::timestamptz[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
+    $8::text[], $9::int[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
+    $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[],
+    $22::text[], $23::text[], $24::text[], $25::timestamptz[], $26::text[], $27::text[], $28::int[],
+    $29::int[]
+  ) AS u(account_id, occurred_at, id, seq, stream, category, operation, status, http_status, actor_type,
+    actor_id, actor_email, actor_name, target_type, target_id, target_name, target_path, api_method,
+    api_route, api_path, ip, user_agent, request_id, idempotency_key, received_at, prev_hash, hash,
+    payload_start, payload_length)
 ), keys AS (
   INSERT INTO event_keys (account_id, idempotency_key, id, seq, occurred_at)
   SELECT * FROM unnest($30::text[], $31::text[], $32::text[], $33::bigint[], $34::timestamptz[])
