@@ -3,6 +3,7 @@
  * and a failing store that must not leak a stack. (Each API area's own test sits beside it in
  * src/server/routes/<area>/.)
  */
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, problemOf, startHarness } from './harness.ts';
 
@@ -100,6 +101,7 @@ describe('when the store fails', () => {
       expect(list.text).not.toMatch(/at .*\.ts:\d+/);
     } finally {
       await own.app.close();
+      await rm(own.dir, { recursive: true, force: true });
     }
   });
 });
